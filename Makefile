@@ -1,0 +1,39 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# User entry point. DKMS runs "make KDIR=... KERNELRELEASE=... module".
+
+KERNELRELEASE ?= $(shell uname -r)
+KDIR ?= /lib/modules/$(KERNELRELEASE)/build
+KERNELS ?=
+
+.PHONY: all module probes clean install lint check check-build demo
+
+all: module
+
+probes:
+	@bash compat/run-probes.sh $(KDIR)
+
+module: probes
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+install: module
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates modules_install
+	depmod -a $(KERNELRELEASE)
+
+clean:
+	rm -rf compat/generated
+	rm -f *.o *.ko *.mod *.mod.c .*.cmd modules.order Module.symvers src/*.o src/.*.cmd
+
+lint:
+	bash tests/lint/check-core-clean.sh
+	bash tests/lint/shellcheck.sh
+
+# The build matrix: real dkms build/install for every supported kernel.
+check-build:
+	bash tests/build/matrix.sh $(KERNELS)
+
+# The whole test matrix (what CI runs): lint, builds, then VM tests per kernel.
+check: lint
+	bash tests/vm/check.sh $(KERNELS)
+
+demo:
+	bash tests/vm/demo.sh

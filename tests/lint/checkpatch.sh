@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Run the kernel's checkpatch.pl (from the cached linux-source of the newest
+# supported kernel) over the C sources. Deliberate deviations, each with why:
+#  ALLOC_WITH_SIZEOF  kzalloc_obj() exists only on 6.12.y/7.x kernels
+#  DEPRECATED_API     idr is what upstream cls_bpf uses (and what 5.10 has)
+#  MACRO_WITH_FLOW_CONTROL  CBPF_DEFINE_CHANGE defines a whole function
+#  SPDX_LICENSE_TAG, LONG_LINE_COMMENT  (probes) line 1 names the upstream change
+set -euo pipefail
+# shellcheck source=tests/lib/common.sh
+. "$(dirname "$0")/../lib/common.sh"
+
+find_checkpatch() {
+	local tree=$CACHE_DIR/src/linux-7.3
+	if [ ! -f "$tree/scripts/checkpatch.pl" ]; then
+		mkdir -p "$tree" "$CACHE_DIR/src/x7.3"
+		if ! ls "$CACHE_DIR"/src/linux-source-7.3_*.deb >/dev/null 2>&1; then
+			(cd "$CACHE_DIR/src" && "$REPO_DIR/tests/lib/apt-private.sh" experimental \
+				apt-get download -q linux-source-7.3 >/dev/null 2>&1)
+		fi
+		dpkg-deb --fsys-tarfile "$CACHE_DIR"/src/linux-source-7.3_*.deb |
+			tar -x -C "$CACHE_DIR/src/x7.3"
+		tar -xJf "$CACHE_DIR"/src/x7.3/usr/src/linux-source-7.3.tar.xz -C "$tree" \
+			--strip-components=1 --wildcards '*/scripts/checkpatch.pl' \
+			'*/scripts/spelling.txt' '*/scripts/const_structs.checkpatch'
+	fi
+	echo "$tree/scripts/checkpatch.pl"
+}
+
+run_checkpatch() {
+	local checkpatch=$1 ignore=$2
+	shift 2
+	perl "$checkpatch" --no-tree --terse --strict --max-line-length=100 \
+		--ignore "$ignore" -f "$@" | grep -v '^total: 0 errors, 0 warnings, 0 checks'
+}
+
+main() {
+	local checkpatch out
+	checkpatch=$(find_checkpatch)
+	cd "$REPO_DIR"
+	out=$(run_checkpatch "$checkpatch" ALLOC_WITH_SIZEOF,DEPRECATED_API,MACRO_WITH_FLOW_CONTROL \
+		src/*.c compat/*.h; run_checkpatch "$checkpatch" SPDX_LICENSE_TAG,LONG_LINE_COMMENT compat/probes/*.c) || true
+	if [ -n "$out" ]; then
+		echo "$out"
+		echo "checkpatch: fix the findings above" >&2
+		return 1
+	fi
+	echo "checkpatch: src/ and compat/ clean"
+}
+
+main "$@"
