@@ -4,8 +4,10 @@
 KERNELRELEASE ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KERNELRELEASE)/build
 KERNELS ?=
+# make deb|rpm VERSION=x.y.z builds that version (default: debian/changelog, rpm spec).
+VERSION ?=
 
-.PHONY: all module probes clean install lint check check-build demo
+.PHONY: all module probes clean install lint check check-build demo deb rpm check-packages
 
 all: module
 
@@ -26,6 +28,7 @@ clean:
 lint:
 	bash tests/lint/check-core-clean.sh
 	bash tests/lint/shellcheck.sh
+	bash tests/lint/checkpatch.sh
 
 # The build matrix: real dkms build/install for every supported kernel.
 check-build:
@@ -37,3 +40,14 @@ check: lint
 
 demo:
 	bash tests/vm/demo.sh
+
+# Packages into dist/: the Debian .deb (plus native source) and the RPMs.
+deb:
+	bash tools/build-deb.sh $(VERSION)
+
+rpm:
+	bash tools/build-rpm.sh $(VERSION)
+
+# lintian/rpmlint, then install/upgrade/remove tests in chroot copies.
+check-packages:
+	bash tests/packages/check.sh

@@ -52,6 +52,9 @@ main() {
 	version=$(package_version)
 	out=$CACHE_DIR/results/build/$line
 	rm -rf "$out"
+	# The VM harness and other installers use the same lock per chroot.
+	exec 8>"$root.lock"
+	flock 8
 	CHROOT_TO_UMOUNT=$root
 	trap 'umount_api "$CHROOT_TO_UMOUNT"' EXIT
 	mount_api "$root"

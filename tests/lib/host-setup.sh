@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Install the host tools the tests need from the machine's own (bookworm)
+# apt sources. Idempotent: installs only what is missing.
+set -euo pipefail
+
+HOST_PACKAGES=(qemu-system-x86 qemu-utils debootstrap busybox-static cpio xz-utils zstd
+	kmod shellcheck perl clang llvm libbpf-dev libelf-dev zlib1g-dev libzstd-dev
+	gcc make dpkg-dev debhelper dh-dkms lintian rpm rpmlint)
+
+missing_packages() {
+	local p
+	for p in "${HOST_PACKAGES[@]}"; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
+			echo "$p"
+	done
+}
+
+main() {
+	local missing
+	mapfile -t missing < <(missing_packages)
+	if [ "${#missing[@]}" = 0 ]; then
+		echo "host-setup: all host packages present"
+		return 0
+	fi
+	echo "host-setup: installing ${missing[*]}"
+	apt-get update -q >/dev/null
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+		"${missing[@]}" >/dev/null
+	echo "host-setup: done"
+}
+
+main "$@"
