@@ -5,6 +5,8 @@
 # the guest's results back. The guest side is tests/vm/guest-init.sh.
 
 VM_GUEST_BASE=/opt/cls-bpf-test
+# shellcheck disable=SC2034 # boot.sh scales the default with the test count
+VM_TIMEOUT_SET=${VM_TIMEOUT:-}
 VM_TIMEOUT=${VM_TIMEOUT:-1200}            # whole VM, seconds; a timeout is a failure
 VM_TEST_TIMEOUT=${VM_TEST_TIMEOUT:-300}   # one test script, seconds
 VM_MEMORY=${VM_MEMORY:-2048}
@@ -57,14 +59,18 @@ vm_module_dir() {
 	die "no modules.dep for $krel under $root"
 }
 
-# dkms runs depmod itself; redo it if something in updates/ is newer.
+# dkms (updates/) and build-netdevsim.sh (extra/) run depmod themselves;
+# redo it if a module there is newer than the index anyway.
 vm_refresh_depmod() {
-	local root=$1 krel=$2 moddir
+	local root=$1 krel=$2 moddir d
 	moddir=$(vm_module_dir "$root" "$krel")
-	[ -d "$moddir/updates" ] || return 0
-	if [ -n "$(find "$moddir/updates" -newer "$moddir/modules.dep" -print -quit)" ]; then
-		chroot "$root" depmod -a "$krel"
-	fi
+	for d in "$moddir/updates" "$moddir/extra"; do
+		[ -d "$d" ] || continue
+		if [ -n "$(find "$d" -newer "$moddir/modules.dep" -print -quit)" ]; then
+			chroot "$root" depmod -a "$krel"
+			return 0
+		fi
+	done
 }
 
 # Baseline runs must never reach our dkms copy, not even through autoload.
@@ -139,8 +145,39 @@ vm_write_conf() {
 	} >"$root$VM_GUEST_BASE/run.conf"
 }
 
+# Every VM runs 2 TCG vCPUs; more VMs than cores/2 at once only makes all
+# of them crawl (and tests time out). Wait for one of VM_PARALLEL machine-
+# wide slots (default nproc/2, at least 1); the slot is held by fd VM_SLOT_FD.
+vm_acquire_slot() {
+	local n=${VM_PARALLEL:-$(($(nproc) / 2))} i said=''
+	[ "$n" -ge 1 ] || n=1
+	mkdir -p "$CACHE_DIR/vm-slots"
+	if [ "$n" = 1 ]; then
+		# One slot: block in the kernel, woken the moment it is released
+		# (polling loses that race to whoever comes next).
+		exec {VM_SLOT_FD}>"$CACHE_DIR/vm-slots/0"
+		flock -n "$VM_SLOT_FD" && return 0
+		echo "waiting for the VM slot (one VM at a time; VM_PARALLEL)" >&2
+		flock "$VM_SLOT_FD"
+		return 0
+	fi
+	while :; do
+		for ((i = 0; i < n; i++)); do
+			exec {VM_SLOT_FD}>"$CACHE_DIR/vm-slots/$i"
+			flock -n "$VM_SLOT_FD" && return 0
+			exec {VM_SLOT_FD}>&-
+		done
+		[ -n "$said" ] || echo "waiting for a free VM slot ($n at a time; VM_PARALLEL)" >&2
+		said=1
+		sleep 3
+	done
+}
+
+vm_release_slot() { exec {VM_SLOT_FD}>&-; }
+
 # vm_boot LINE CONSOLE_LOG: boot the line's kernel with its chroot as root;
-# returns QEMU's status (124 when the VM timed out). VM_VERBOSE=1 streams
+# returns QEMU's status (124 when the VM timed out) and sets VM_SECONDS to
+# the VM's wall-clock run time (not counting the wait for a slot). VM_VERBOSE=1 streams
 # the serial console to stdout as well.
 vm_boot() {
 	local line=$1 console=$2 root krel initrd rc=0
@@ -152,6 +189,8 @@ vm_boot() {
 		-kernel "$root/boot/vmlinuz-$krel" -initrd "$initrd" -append "$VM_CMDLINE"
 		-fsdev "local,id=r,path=$root,security_model=none,multidevs=remap"
 		-device "virtio-9p-pci,fsdev=r,mount_tag=root")
+	vm_acquire_slot
+	VM_STARTED=$SECONDS
 	# timeout(1) runs QEMU in its own process group: stop it with us.
 	if [ "${VM_VERBOSE:-0}" = 1 ]; then
 		# (minus the firmware's terminal escapes, which would clear the screen)
@@ -163,6 +202,9 @@ vm_boot() {
 	trap 'kill -- -"$VM_PID" 2>/dev/null; exit 130' INT TERM HUP
 	wait "$VM_PID" || rc=$?
 	trap - INT TERM HUP
+	# shellcheck disable=SC2034 # read by the callers
+	VM_SECONDS=$((SECONDS - VM_STARTED))
+	vm_release_slot
 	return "$rc"
 }
 

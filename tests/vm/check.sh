@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR/../lib
+# Run the VM test suites on every kernel line (or the ones given): build or
+# reuse the line's chroot, install our module through dkms (unless
+# --baseline), boot the kernel and run tests/functional and tests/offload.
+# Usage: check.sh [--baseline] [LINE...]     e.g. check.sh 6.1 7.2
+# Prints a summary table and, as the very last line, "N passed, N failed"
+# (", N skipped" appended when tests skipped). Exits non-zero if any kernel failed.
+set -euo pipefail
+# shellcheck source=../lib/common.sh
+. "$(dirname "$0")/../lib/common.sh"
+# shellcheck source=../lib/vm-lib.sh
+. "$REPO_DIR/tests/lib/vm-lib.sh"
+
+MODE=ours
+LINES=()
+SUITES=()
+SUMMARY=()
+TOTAL_PASS=0 TOTAL_FAIL=0 TOTAL_SKIP=0 KERNEL_FAILED=0
+
+parse_args() {
+	local a
+	for a in "$@"; do
+		case "$a" in
+		--baseline) MODE=baseline ;;
+		-*) die "unknown option $a" ;;
+		*) LINES+=("$a") ;;
+		esac
+	done
+	if [ "${#LINES[@]}" = 0 ]; then
+		mapfile -t LINES < <(all_kernel_lines)
+	fi
+	for a in "${LINES[@]}"; do kernel_field "$a" 2 >/dev/null; done
+}
+
+# Suites that exist and contain at least one test script.
+find_suites() {
+	local s
+	for s in functional offload; do
+		compgen -G "$REPO_DIR/tests/$s/[0-9]*.sh" >/dev/null && SUITES+=("tests/$s")
+	done
+	return 0
+}
+
+# Artifacts are the same for every kernel: build them once.
+build_artifacts() {
+	local out=$CACHE_DIR/results/artifacts
+	rm -rf "$out"
+	mkdir -p "$out"
+	if vm_build_artifacts "$out" >"$CACHE_DIR/results/artifacts.log" 2>&1; then
+		export VM_ARTIFACTS=$out
+		progress all artifacts "built into $out"
+	else
+		progress all artifacts "FAILED: see $CACHE_DIR/results/artifacts.log (each kernel will report it)"
+	fi
+}
+
+# count STATUS FILE; harness/* pseudo-tests count when they fail, not when they pass.
+count() {
+	[ -f "$2" ] || { echo 0; return 0; }
+	if [ "$1" = FAIL ]; then
+		grep -c "^FAIL " "$2" || true
+	else
+		grep "^$1 " "$2" | grep -vc ' harness/' || true
+	fi
+}
+
+# A stage failing before the VM ran counts as one failed test.
+record_stage_failure() {
+	local out=$1 name=$2 log=$3
+	rm -rf "$out"
+	mkdir -p "$out/logs/harness"
+	echo "FAIL harness/$name" >"$out/results.txt"
+	echo "$name failed; see $log" >"$out/logs/harness/$name.log"
+}
+
+# Per-kernel preparation a suite needs: the offload suite's netdevsim.ko
+# (tests/offload/build-netdevsim.sh LINE installs it into the chroot). A
+# failure here shows up as failing tests in that suite.
+prepare_suites() {
+	local line=$1 s
+	for s in "${SUITES[@]}"; do
+		[ -f "$REPO_DIR/$s/build-netdevsim.sh" ] || continue
+		bash "$REPO_DIR/$s/build-netdevsim.sh" "$line" ||
+			progress "$line" prepare "$s/build-netdevsim.sh failed; its tests will fail"
+	done
+}
+
+# Chroot, dkms install (ours only), then the VM; results land in OUT.
+test_line() {
+	local line=$1 out=$2 mode_args=()
+	[ "$MODE" = baseline ] && mode_args=(--baseline)
+	if ! "$REPO_DIR/tests/lib/make-chroot.sh" "$line"; then
+		record_stage_failure "$out" chroot "$CACHE_DIR/logs/"
+	elif [ "$MODE" = ours ] && ! "$REPO_DIR/tests/build/dkms-install.sh" "$line"; then
+		record_stage_failure "$out" dkms-install "$CACHE_DIR/results/build/$line/make.log"
+	else
+		prepare_suites "$line"
+		VM_RESULTS=$out "$REPO_DIR/tests/vm/boot.sh" "$line" "${mode_args[@]}" "${SUITES[@]}" || true
+	fi
+}
+
+run_line() {
+	local line=$1 out krel pass fail skip status=ok
+	out=$CACHE_DIR/results/$line-$MODE
+	test_line "$line" "$out"
+	krel=$(chroot_kernel_release "$line" 2>/dev/null) || krel=unknown
+	pass=$(count PASS "$out/results.txt")
+	fail=$(count FAIL "$out/results.txt")
+	skip=$(count SKIP "$out/results.txt")
+	[ -s "$out/results.txt" ] || fail=$((fail + 1))
+	if [ "$fail" != 0 ]; then
+		status=FAILED
+		KERNEL_FAILED=1
+	fi
+	TOTAL_PASS=$((TOTAL_PASS + pass)) TOTAL_FAIL=$((TOTAL_FAIL + fail)) TOTAL_SKIP=$((TOTAL_SKIP + skip))
+	SUMMARY+=("$(printf '%-6s %-28s %6s %6s %7s  %s' "$line" "$krel" "$pass" "$fail" "$skip" "$status")")
+}
+
+print_summary() {
+	local row
+	echo
+	printf '%-6s %-28s %6s %6s %7s  %s\n' line kernel passed failed skipped status
+	for row in "${SUMMARY[@]}"; do echo "$row"; done
+	echo "mode: $MODE; results: $CACHE_DIR/results/<line>-$MODE/"
+	if [ "$TOTAL_SKIP" -gt 0 ]; then
+		echo "$TOTAL_PASS passed, $TOTAL_FAIL failed, $TOTAL_SKIP skipped"
+	else
+		echo "$TOTAL_PASS passed, $TOTAL_FAIL failed"
+	fi
+}
+
+main() {
+	local line
+	parse_args "$@"
+	find_suites
+	progress all check "mode $MODE, kernels: ${LINES[*]}, suites: ${SUITES[*]:-none}"
+	build_artifacts
+	for line in "${LINES[@]}"; do run_line "$line"; done
+	print_summary
+	[ "$KERNEL_FAILED" = 0 ]
+}
+
+main "$@"; exit
