@@ -550,10 +550,15 @@ static int cls_bpf_change_common(struct net *net, struct sk_buff *in_skb,
 	}
 	if (tb[TCA_BPF_FLAGS_GEN]) {
 		gen_flags = nla_get_u32(tb[TCA_BPF_FLAGS_GEN]);
-		if (gen_flags & ~CLS_BPF_SUPPORTED_GEN_FLAGS ||
-		    !tc_flags_valid(gen_flags)) {
+		if (gen_flags & ~CLS_BPF_SUPPORTED_GEN_FLAGS) {
 			NL_SET_ERR_MSG_ATTR(extack, tb[TCA_BPF_FLAGS_GEN],
-					    "Invalid flags: only one of skip_sw and skip_hw is allowed");
+					    "Unknown flags: only skip_sw and skip_hw are supported");
+			ret = -EINVAL;
+			goto errout_idr;
+		}
+		if (!tc_flags_valid(gen_flags)) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[TCA_BPF_FLAGS_GEN],
+					    "skip_sw and skip_hw are mutually exclusive");
 			ret = -EINVAL;
 			goto errout_idr;
 		}

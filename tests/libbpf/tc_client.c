@@ -1,0 +1,480 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tc_client - drive cls_bpf the way libbpf users and raw netlink users do.
+ *
+ * Built statically against the build host's libbpf (tests/artifacts/build.sh)
+ * so the same binary runs in every release's guest.
+ *
+ *   tc_client hook-create  DEV ingress|egress
+ *   tc_client hook-destroy DEV ingress|egress|both
+ *   tc_client attach DEV DIR OBJ PROG [handle N] [prio N] [replace]
+ *   tc_client query  DEV DIR HANDLE PRIO
+ *   tc_client detach DEV DIR HANDLE PRIO
+ *   tc_client raw    DEV CASE [handle N] [prio N] [replace] [egress]
+ *
+ * The libbpf subcommands print "rc=N" (0 or -errno) and, on success of
+ * attach/query, "prog_id=N handle=N priority=N"; they exit 0 only on rc=0.
+ *
+ * "raw" sends one hand-built RTM_NEWTFILTER (kind "bpf", parent clsact
+ * ingress unless "egress") without libbpf's netlink code and prints
+ * "errno=N name=NAME msg=EXTACK" from the kernel's answer; it exits 0
+ * whenever the kernel answered.  CASE is one of: ok, cbpf-ok, none,
+ * both-fd-ops, bad-flags, bad-gen-flags, unknown-gen-flags, skip-hw,
+ * ops-len-mismatch, ops-len-zero.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <sys/socket.h>
+#include <linux/bpf.h>
+#include <linux/filter.h>
+#include <linux/if_ether.h>
+#include <linux/netlink.h>
+#include <linux/pkt_cls.h>
+#include <linux/pkt_sched.h>
+#include <linux/rtnetlink.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#ifndef NETLINK_EXT_ACK
+#define NETLINK_EXT_ACK 11
+#endif
+#ifndef NETLINK_CAP_ACK
+#define NETLINK_CAP_ACK 10
+#endif
+#ifndef NLM_F_CAPPED
+#define NLM_F_CAPPED 0x100
+#endif
+#ifndef NLM_F_ACK_TLVS
+#define NLM_F_ACK_TLVS 0x200
+#endif
+
+struct opts {
+	unsigned int handle;
+	unsigned int prio;
+	bool replace;
+	bool egress;
+};
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: tc_client hook-create DEV ingress|egress\n"
+		"       tc_client hook-destroy DEV ingress|egress|both\n"
+		"       tc_client attach DEV DIR OBJ PROG [handle N] [prio N] [replace]\n"
+		"       tc_client query DEV DIR HANDLE PRIO\n"
+		"       tc_client detach DEV DIR HANDLE PRIO\n"
+		"       tc_client raw DEV CASE [handle N] [prio N] [replace] [egress]\n");
+	exit(2);
+}
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, "tc_client: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\n");
+	va_end(ap);
+	exit(1);
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt,
+			va_list ap)
+{
+	if (level == LIBBPF_DEBUG)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static unsigned int parse_uint(const char *s)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(s, &end, 0);
+	if (errno || *s == '\0' || *end != '\0' || v > 0xffffffffUL)
+		die("bad number '%s'", s);
+	return (unsigned int)v;
+}
+
+static int dev_ifindex(const char *dev)
+{
+	unsigned int ifindex = if_nametoindex(dev);
+
+	if (!ifindex)
+		die("no such device '%s'", dev);
+	return (int)ifindex;
+}
+
+static enum bpf_tc_attach_point parse_dir(const char *s, bool both_ok)
+{
+	if (!strcmp(s, "ingress"))
+		return BPF_TC_INGRESS;
+	if (!strcmp(s, "egress"))
+		return BPF_TC_EGRESS;
+	if (both_ok && !strcmp(s, "both"))
+		return BPF_TC_INGRESS | BPF_TC_EGRESS;
+	die("bad direction '%s'", s);
+	return 0;
+}
+
+/* Parse trailing "handle N", "prio N", "replace", "egress" words. */
+static void parse_opts(int argc, char **argv, struct opts *o)
+{
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "handle") && i + 1 < argc)
+			o->handle = parse_uint(argv[++i]);
+		else if (!strcmp(argv[i], "prio") && i + 1 < argc)
+			o->prio = parse_uint(argv[++i]);
+		else if (!strcmp(argv[i], "replace"))
+			o->replace = true;
+		else if (!strcmp(argv[i], "egress"))
+			o->egress = true;
+		else
+			die("bad option '%s'", argv[i]);
+	}
+}
+
+static int report_rc(int rc)
+{
+	printf("rc=%d%s%s\n", rc, rc ? " " : "", rc ? strerror(-rc) : "");
+	return rc ? 1 : 0;
+}
+
+static void report_opts(const struct bpf_tc_opts *o)
+{
+	printf("prog_id=%u handle=%u priority=%u\n",
+	       o->prog_id, o->handle, o->priority);
+}
+
+static int cmd_hook(int argc, char **argv, bool create)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook);
+
+	if (argc != 2)
+		usage();
+	hook.ifindex = dev_ifindex(argv[0]);
+	hook.attach_point = parse_dir(argv[1], !create);
+	return report_rc(create ? bpf_tc_hook_create(&hook) :
+			 bpf_tc_hook_destroy(&hook));
+}
+
+static struct bpf_object *load_object(const char *path, const char *name,
+				      int *prog_fd)
+{
+	struct bpf_program *prog;
+	struct bpf_object *obj;
+	int err;
+
+	obj = bpf_object__open_file(path, NULL);
+	err = libbpf_get_error(obj);
+	if (err)
+		die("open %s: %s", path, strerror(-err));
+	prog = bpf_object__find_program_by_name(obj, name);
+	if (!prog)
+		die("no program '%s' in %s", name, path);
+	bpf_program__set_type(prog, BPF_PROG_TYPE_SCHED_CLS);
+	err = bpf_object__load(obj);
+	if (err)
+		die("load %s: %s", path, strerror(-err));
+	*prog_fd = bpf_program__fd(prog);
+	return obj;
+}
+
+static int cmd_attach(int argc, char **argv)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook);
+	LIBBPF_OPTS(bpf_tc_opts, topts);
+	struct bpf_object *obj;
+	struct opts o = {};
+	int fd, rc;
+
+	if (argc < 4)
+		usage();
+	parse_opts(argc - 4, argv + 4, &o);
+	hook.ifindex = dev_ifindex(argv[0]);
+	hook.attach_point = parse_dir(argv[1], false);
+	obj = load_object(argv[2], argv[3], &fd);
+
+	topts.prog_fd = fd;
+	topts.handle = o.handle;
+	topts.priority = o.prio;
+	topts.flags = o.replace ? BPF_TC_F_REPLACE : 0;
+	rc = bpf_tc_attach(&hook, &topts);
+	report_rc(rc);
+	if (!rc)
+		report_opts(&topts);
+	bpf_object__close(obj);
+	return rc ? 1 : 0;
+}
+
+static int cmd_query_detach(int argc, char **argv, bool query)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook);
+	LIBBPF_OPTS(bpf_tc_opts, topts);
+	int rc;
+
+	if (argc != 4)
+		usage();
+	hook.ifindex = dev_ifindex(argv[0]);
+	hook.attach_point = parse_dir(argv[1], false);
+	topts.handle = parse_uint(argv[2]);
+	topts.priority = parse_uint(argv[3]);
+	rc = query ? bpf_tc_query(&hook, &topts) : bpf_tc_detach(&hook, &topts);
+	report_rc(rc);
+	if (!rc && query)
+		report_opts(&topts);
+	return rc ? 1 : 0;
+}
+
+/* ---- raw netlink, no libbpf involved ---- */
+
+struct nl_req {
+	struct nlmsghdr n;
+	struct tcmsg t;
+	char buf[1024];
+};
+
+static struct rtattr *nl_tail(struct nlmsghdr *n)
+{
+	return (struct rtattr *)((char *)n + NLMSG_ALIGN(n->nlmsg_len));
+}
+
+static struct rtattr *nl_put(struct nlmsghdr *n, unsigned short type,
+			     const void *data, unsigned short len)
+{
+	struct rtattr *rta = nl_tail(n);
+	unsigned int total = NLMSG_ALIGN(n->nlmsg_len) + RTA_ALIGN(RTA_LENGTH(len));
+
+	if (total > sizeof(struct nl_req))
+		die("netlink request too large");
+	rta->rta_type = type;
+	rta->rta_len = RTA_LENGTH(len);
+	if (len)
+		memcpy(RTA_DATA(rta), data, len);
+	n->nlmsg_len = total;
+	return rta;
+}
+
+static void nl_put_u32(struct nlmsghdr *n, unsigned short type, __u32 v)
+{
+	nl_put(n, type, &v, sizeof(v));
+}
+
+static void nl_put_u16(struct nlmsghdr *n, unsigned short type, __u16 v)
+{
+	nl_put(n, type, &v, sizeof(v));
+}
+
+static void nl_nest_end(struct nlmsghdr *n, struct rtattr *nest)
+{
+	nest->rta_len = (char *)nl_tail(n) - (char *)nest;
+}
+
+/* SCHED_CLS program "raw_ok": r0 = TC_ACT_OK; exit */
+static int load_raw_prog(void)
+{
+	struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0,
+		  .imm = TC_ACT_OK },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	int fd;
+
+	fd = bpf_prog_load(BPF_PROG_TYPE_SCHED_CLS, "raw_ok", "GPL", insns,
+			   sizeof(insns) / sizeof(insns[0]), NULL);
+	if (fd < 0)
+		die("bpf_prog_load: %s", strerror(errno));
+	return fd;
+}
+
+/* one classic BPF instruction: ret #-1 (use the filter's classid) */
+static const struct sock_filter cbpf_ret_default = {
+	.code = BPF_RET | BPF_K, .k = 0xffffffff,
+};
+
+struct raw_case {
+	const char *name;
+	bool fd;		/* TCA_BPF_FD */
+	int ops_len;		/* TCA_BPF_OPS_LEN, -1 = absent */
+	bool ops;		/* TCA_BPF_OPS with one instruction */
+	long flags;		/* TCA_BPF_FLAGS, -1 = absent */
+	long gen_flags;		/* TCA_BPF_FLAGS_GEN, -1 = absent */
+};
+
+static const struct raw_case raw_cases[] = {
+	{ "ok",                true,  -1, false, TCA_BPF_FLAG_ACT_DIRECT, -1 },
+	{ "cbpf-ok",           false,  1, true,  -1, -1 },
+	{ "none",              false, -1, false, TCA_BPF_FLAG_ACT_DIRECT, -1 },
+	{ "both-fd-ops",       true,   1, true,  TCA_BPF_FLAG_ACT_DIRECT, -1 },
+	{ "bad-flags",         true,  -1, false, TCA_BPF_FLAG_ACT_DIRECT | 0x2, -1 },
+	{ "bad-gen-flags",     true,  -1, false, TCA_BPF_FLAG_ACT_DIRECT,
+	  TCA_CLS_FLAGS_SKIP_HW | TCA_CLS_FLAGS_SKIP_SW },
+	{ "unknown-gen-flags", true,  -1, false, TCA_BPF_FLAG_ACT_DIRECT, 0x100 },
+	{ "skip-hw",           true,  -1, false, TCA_BPF_FLAG_ACT_DIRECT,
+	  TCA_CLS_FLAGS_SKIP_HW },
+	{ "ops-len-mismatch",  false,  2, true,  -1, -1 },
+	{ "ops-len-zero",      false,  0, true,  -1, -1 },
+};
+
+static const struct raw_case *find_raw_case(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(raw_cases) / sizeof(raw_cases[0]); i++)
+		if (!strcmp(raw_cases[i].name, name))
+			return &raw_cases[i];
+	die("unknown raw case '%s'", name);
+	return NULL;
+}
+
+static void build_raw(struct nl_req *req, const struct raw_case *c,
+		      const struct opts *o, int ifindex)
+{
+	struct rtattr *nest;
+
+	memset(req, 0, sizeof(*req));
+	req->n.nlmsg_len = NLMSG_LENGTH(sizeof(struct tcmsg));
+	req->n.nlmsg_type = RTM_NEWTFILTER;
+	req->n.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE;
+	if (!o->replace)
+		req->n.nlmsg_flags |= NLM_F_EXCL;
+	req->n.nlmsg_seq = 1;
+	req->t.tcm_family = AF_UNSPEC;
+	req->t.tcm_ifindex = ifindex;
+	req->t.tcm_handle = o->handle;
+	req->t.tcm_parent = TC_H_MAKE(TC_H_CLSACT, o->egress ?
+				      TC_H_MIN_EGRESS : TC_H_MIN_INGRESS);
+	req->t.tcm_info = TC_H_MAKE(o->prio << 16, htons(ETH_P_ALL));
+
+	nl_put(&req->n, TCA_KIND, "bpf", sizeof("bpf"));
+	nest = nl_put(&req->n, TCA_OPTIONS, NULL, 0);
+	if (c->fd) {
+		nl_put_u32(&req->n, TCA_BPF_FD, (__u32)load_raw_prog());
+		nl_put(&req->n, TCA_BPF_NAME, "raw_ok", sizeof("raw_ok"));
+	}
+	if (c->ops_len >= 0)
+		nl_put_u16(&req->n, TCA_BPF_OPS_LEN, (__u16)c->ops_len);
+	if (c->ops)
+		nl_put(&req->n, TCA_BPF_OPS, &cbpf_ret_default,
+		       sizeof(cbpf_ret_default));
+	if (c->flags >= 0)
+		nl_put_u32(&req->n, TCA_BPF_FLAGS, (__u32)c->flags);
+	if (c->gen_flags >= 0)
+		nl_put_u32(&req->n, TCA_BPF_FLAGS_GEN, (__u32)c->gen_flags);
+	nl_nest_end(&req->n, nest);
+}
+
+/* Extract the NLMSGERR_ATTR_MSG string from an NLMSG_ERROR, if any. */
+static const char *extack_msg(const struct nlmsghdr *h)
+{
+	const struct nlmsgerr *err = NLMSG_DATA(h);
+	unsigned int off = NLMSG_HDRLEN + sizeof(*err);
+	const struct rtattr *rta;
+	int len;
+
+	if (!(h->nlmsg_flags & NLM_F_ACK_TLVS))
+		return "";
+	if (!(h->nlmsg_flags & NLM_F_CAPPED))
+		off += err->msg.nlmsg_len - NLMSG_HDRLEN;
+	if (off > h->nlmsg_len)
+		return "";
+	rta = (const struct rtattr *)((const char *)h + off);
+	len = (int)(h->nlmsg_len - off);
+	for (; RTA_OK(rta, len); rta = RTA_NEXT(rta, len)) {
+		if (rta->rta_type == NLMSGERR_ATTR_MSG &&
+		    RTA_PAYLOAD(rta) > 0)
+			return RTA_DATA(rta);
+	}
+	return "";
+}
+
+static int nl_talk(struct nl_req *req)
+{
+	char buf[8192];
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	struct nlmsghdr *h;
+	int one = 1, sk;
+	ssize_t len;
+
+	sk = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (sk < 0)
+		die("socket: %s", strerror(errno));
+	if (setsockopt(sk, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one)))
+		die("NETLINK_EXT_ACK: %s", strerror(errno));
+	setsockopt(sk, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	if (sendto(sk, req, req->n.nlmsg_len, 0, (struct sockaddr *)&sa,
+		   sizeof(sa)) < 0)
+		die("sendto: %s", strerror(errno));
+	for (;;) {
+		len = recv(sk, buf, sizeof(buf), 0);
+		if (len < 0)
+			die("recv: %s", strerror(errno));
+		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, len);
+		     h = NLMSG_NEXT(h, len)) {
+			const struct nlmsgerr *err = NLMSG_DATA(h);
+			int e;
+
+			if (h->nlmsg_type != NLMSG_ERROR)
+				continue;
+			e = -err->error;
+			printf("errno=%d name=%s msg=%s\n", e,
+			       e ? strerrorname_np(e) : "0", extack_msg(h));
+			close(sk);
+			return 0;
+		}
+	}
+}
+
+static int cmd_raw(int argc, char **argv)
+{
+	const struct raw_case *c;
+	struct nl_req req;
+	struct opts o = { .prio = 1 };
+
+	if (argc < 2)
+		usage();
+	c = find_raw_case(argv[1]);
+	parse_opts(argc - 2, argv + 2, &o);
+	build_raw(&req, c, &o, dev_ifindex(argv[0]));
+	return nl_talk(&req);
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd;
+
+	if (argc < 2)
+		usage();
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	libbpf_set_print(libbpf_print);
+	cmd = argv[1];
+	argc -= 2;
+	argv += 2;
+	if (!strcmp(cmd, "hook-create"))
+		return cmd_hook(argc, argv, true);
+	if (!strcmp(cmd, "hook-destroy"))
+		return cmd_hook(argc, argv, false);
+	if (!strcmp(cmd, "attach"))
+		return cmd_attach(argc, argv);
+	if (!strcmp(cmd, "query"))
+		return cmd_query_detach(argc, argv, true);
+	if (!strcmp(cmd, "detach"))
+		return cmd_query_detach(argc, argv, false);
+	if (!strcmp(cmd, "raw"))
+		return cmd_raw(argc, argv);
+	usage();
+	return 2;
+}
