@@ -86,14 +86,15 @@ prepare_suites() {
 	done
 }
 
-# Chroot, dkms install (ours only), then the VM; results land in OUT.
+# Chroot, dkms build+install with its warning and probe checks (ours only),
+# then the VM; results land in OUT.
 test_line() {
 	local line=$1 out=$2 mode_args=()
 	[ "$MODE" = baseline ] && mode_args=(--baseline)
 	if ! "$REPO_DIR/tests/lib/make-chroot.sh" "$line"; then
 		record_stage_failure "$out" chroot "$CACHE_DIR/logs/"
-	elif [ "$MODE" = ours ] && ! "$REPO_DIR/tests/build/dkms-install.sh" "$line"; then
-		record_stage_failure "$out" dkms-install "$CACHE_DIR/results/build/$line/make.log"
+	elif [ "$MODE" = ours ] && ! "$REPO_DIR/tests/build/matrix.sh" "$line"; then
+		record_stage_failure "$out" dkms-build "$CACHE_DIR/results/build/$line/make.log"
 	else
 		prepare_suites "$line"
 		VM_RESULTS=$out "$REPO_DIR/tests/vm/boot.sh" "$line" "${mode_args[@]}" "${SUITES[@]}" || true
