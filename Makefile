@@ -7,7 +7,7 @@ KERNELS ?=
 # make deb|rpm VERSION=x.y.z builds that version (default: debian/changelog, rpm spec).
 VERSION ?=
 
-.PHONY: all module probes clean install lint check check-build demo deb rpm check-packages
+.PHONY: all module probes clean install host-setup lint check check-build demo deb rpm check-packages
 
 all: module
 
@@ -25,29 +25,33 @@ clean:
 	rm -rf compat/generated
 	rm -f *.o *.ko *.mod *.mod.c .*.cmd modules.order Module.symvers src/*.o src/.*.cmd
 
-lint:
+# Host tools from the machine's own apt sources (idempotent).
+host-setup:
+	bash tests/lib/host-setup.sh
+
+lint: host-setup
 	bash tests/lint/check-core-clean.sh
 	bash tests/lint/shellcheck.sh
 	bash tests/lint/checkpatch.sh
 
 # The build matrix: real dkms build/install for every supported kernel.
-check-build:
+check-build: host-setup
 	bash tests/build/matrix.sh $(KERNELS)
 
 # The whole test matrix (what CI runs): lint, builds, then VM tests per kernel.
 check: lint
 	bash tests/vm/check.sh $(KERNELS)
 
-demo:
+demo: host-setup
 	bash tests/vm/demo.sh
 
 # Packages into dist/: the Debian .deb (plus native source) and the RPMs.
-deb:
+deb: host-setup
 	bash tools/build-deb.sh $(VERSION)
 
-rpm:
+rpm: host-setup
 	bash tools/build-rpm.sh $(VERSION)
 
 # lintian/rpmlint, then install/upgrade/remove tests in chroot copies.
-check-packages:
+check-packages: host-setup
 	bash tests/packages/check.sh
