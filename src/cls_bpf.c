@@ -43,8 +43,26 @@ MODULE_ALIAS("net-cls-bpf");
 struct cls_bpf_head {
 	struct list_head plist;
 	struct idr handle_idr;
+	/* the callback this tp was last replayed to in full (reoffload) */
+	flow_setup_cb_t *replayed_cb;
+	void *replayed_cb_priv;
 	struct rcu_head rcu;
 };
+
+/*
+ * The block callback whose replay failed in cls_bpf_reoffload(). The core
+ * follows a failed replay with an undo pass (reoffload with add == false) over
+ * every filter of the block, including those never replayed to that
+ * callback; a driver that answers "removed" for a program it does not hold
+ * would make the core drop in_hw_count and block->offloadcnt for filters
+ * that other devices still hold, and the failed bind then succeeds as a
+ * non-offloading device. Written and read under rtnl.
+ */
+static struct {
+	struct tcf_block *block;
+	flow_setup_cb_t *cb;
+	void *cb_priv;
+} cls_bpf_failed_replay;
 
 struct cls_bpf_prog {
 	struct bpf_prog *filter;
@@ -352,6 +370,10 @@ static void cls_bpf_destroy(struct tcf_proto *tp, bool rtnl_held,
 
 	list_for_each_entry_safe(prog, tmp, &head->plist, link)
 		__cls_bpf_delete(tp, prog, extack);
+
+	/* the block may go away next; never match a later one at its address */
+	if (cls_bpf_failed_replay.block == tp->chain->block)
+		memset(&cls_bpf_failed_replay, 0, sizeof(cls_bpf_failed_replay));
 
 	idr_destroy(&head->handle_idr);
 	kfree_rcu(head, rcu);
@@ -740,35 +762,81 @@ static void cls_bpf_walk(struct tcf_proto *tp, struct tcf_walker *arg,
 	}
 }
 
+static int cls_bpf_reoffload_prog(struct tcf_proto *tp, struct cls_bpf_prog *prog,
+				  bool add, flow_setup_cb_t *cb, void *cb_priv,
+				  struct netlink_ext_ack *extack)
+{
+	struct tcf_block *block = tp->chain->block;
+	struct tc_cls_bpf_offload cls_bpf = {};
+
+	tc_cls_common_offload_init(&cls_bpf.common, tp, prog->gen_flags, extack);
+	cls_bpf.command = TC_CLSBPF_OFFLOAD;
+	cls_bpf.exts = &prog->exts;
+	cls_bpf.prog = add ? prog->filter : NULL;
+	cls_bpf.oldprog = add ? NULL : prog->filter;
+	cls_bpf.name = prog->bpf_name;
+	cls_bpf.exts_integrated = prog->exts_integrated;
+
+	return tc_setup_cb_reoffload(block, tp, add, cb, TC_SETUP_CLSBPF,
+				     &cls_bpf, cb_priv, &prog->gen_flags,
+				     &prog->in_hw_count);
+}
+
+static bool cls_bpf_in_failed_replay(struct tcf_proto *tp, flow_setup_cb_t *cb,
+				     void *cb_priv)
+{
+	return cls_bpf_failed_replay.block == tp->chain->block &&
+	       cls_bpf_failed_replay.cb == cb &&
+	       cls_bpf_failed_replay.cb_priv == cb_priv;
+}
+
 static int cls_bpf_reoffload(struct tcf_proto *tp, bool add, flow_setup_cb_t *cb,
 			     void *cb_priv, struct netlink_ext_ack *extack)
 {
 	struct cls_bpf_head *head = rtnl_dereference(tp->root);
-	struct tcf_block *block = tp->chain->block;
-	struct tc_cls_bpf_offload cls_bpf = {};
-	struct cls_bpf_prog *prog;
+	struct cls_bpf_prog *prog, *done;
 	int err;
+
+	if (!add) {
+		/* undo pass after a failed replay: skip what was never replayed */
+		if (cls_bpf_in_failed_replay(tp, cb, cb_priv) &&
+		    (head->replayed_cb != cb || head->replayed_cb_priv != cb_priv))
+			return 0;
+		if (head->replayed_cb == cb && head->replayed_cb_priv == cb_priv) {
+			head->replayed_cb = NULL;
+			head->replayed_cb_priv = NULL;
+		}
+	} else {
+		memset(&cls_bpf_failed_replay, 0, sizeof(cls_bpf_failed_replay));
+	}
 
 	list_for_each_entry(prog, &head->plist, link) {
 		if (tc_skip_hw(prog->gen_flags))
 			continue;
 
-		tc_cls_common_offload_init(&cls_bpf.common, tp, prog->gen_flags,
-					   extack);
-		cls_bpf.command = TC_CLSBPF_OFFLOAD;
-		cls_bpf.exts = &prog->exts;
-		cls_bpf.prog = add ? prog->filter : NULL;
-		cls_bpf.oldprog = add ? NULL : prog->filter;
-		cls_bpf.name = prog->bpf_name;
-		cls_bpf.exts_integrated = prog->exts_integrated;
-
-		err = tc_setup_cb_reoffload(block, tp, add, cb, TC_SETUP_CLSBPF,
-					    &cls_bpf, cb_priv, &prog->gen_flags,
-					    &prog->in_hw_count);
-		if (err)
-			return err;
+		err = cls_bpf_reoffload_prog(tp, prog, add, cb, cb_priv, extack);
+		if (!err)
+			continue;
+		if (add) {
+			/* take back this tp's part now; the core's undo skips it */
+			list_for_each_entry(done, &head->plist, link) {
+				if (done == prog)
+					break;
+				if (!tc_skip_hw(done->gen_flags))
+					cls_bpf_reoffload_prog(tp, done, false, cb,
+							       cb_priv, NULL);
+			}
+			cls_bpf_failed_replay.block = tp->chain->block;
+			cls_bpf_failed_replay.cb = cb;
+			cls_bpf_failed_replay.cb_priv = cb_priv;
+		}
+		return err;
 	}
 
+	if (add) {
+		head->replayed_cb = cb;
+		head->replayed_cb_priv = cb_priv;
+	}
 	return 0;
 }
 
