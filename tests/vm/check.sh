@@ -17,6 +17,7 @@ LINES=()
 SUITES=()
 SUMMARY=()
 TOTAL_PASS=0 TOTAL_FAIL=0 TOTAL_SKIP=0 KERNEL_FAILED=0
+PACKAGE_DEB=none
 
 parse_args() {
 	local a
@@ -55,6 +56,19 @@ build_artifacts() {
 	fi
 }
 
+# The .deb every kernel's VM runs with, built once from this tree.
+build_package() {
+	local out=$CACHE_DIR/results/deb
+	rm -rf "$out"
+	if PACKAGE_DEB=$(DIST_DIR=$out "$REPO_DIR/tools/build-deb.sh" 2>"$CACHE_DIR/logs/build-deb.log" | tail -n 1) &&
+		[ -f "$PACKAGE_DEB" ]; then
+		progress all package "built $PACKAGE_DEB"
+	else
+		PACKAGE_DEB=none
+		progress all package "FAILED: see $CACHE_DIR/logs/build-deb.log (each kernel will report it)"
+	fi
+}
+
 # count STATUS FILE; harness/* pseudo-tests count when they fail, not when they pass.
 count() {
 	[ -f "$2" ] || { echo 0; return 0; }
@@ -86,8 +100,9 @@ prepare_suites() {
 	done
 }
 
-# Chroot, dkms build+install with its warning and probe checks (ours only),
-# then the VM; results land in OUT.
+# Chroot, dkms build+install from source with its warning and probe checks,
+# then the user's way, our .deb through apt (ours only); then the VM.
+# Results land in OUT.
 test_line() {
 	local line=$1 out=$2 mode_args=()
 	[ "$MODE" = baseline ] && mode_args=(--baseline)
@@ -95,6 +110,8 @@ test_line() {
 		record_stage_failure "$out" chroot "$CACHE_DIR/logs/"
 	elif [ "$MODE" = ours ] && ! "$REPO_DIR/tests/build/matrix.sh" "$line"; then
 		record_stage_failure "$out" dkms-build "$CACHE_DIR/results/build/$line/make.log"
+	elif [ "$MODE" = ours ] && ! "$REPO_DIR/tests/build/deb-install.sh" "$line" "${PACKAGE_DEB:-none}"; then
+		record_stage_failure "$out" deb-install "$CACHE_DIR/logs/deb-install-$line.log"
 	else
 		prepare_suites "$line"
 		VM_RESULTS=$out "$REPO_DIR/tests/vm/boot.sh" "$line" "${mode_args[@]}" "${SUITES[@]}" || true
@@ -137,6 +154,7 @@ main() {
 	find_suites
 	progress all check "mode $MODE, kernels: ${LINES[*]}, suites: ${SUITES[*]:-none}"
 	build_artifacts
+	if [ "$MODE" = ours ]; then build_package; fi
 	for line in "${LINES[@]}"; do run_line "$line"; done
 	print_summary
 	[ "$KERNEL_FAILED" = 0 ]
