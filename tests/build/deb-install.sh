@@ -12,16 +12,12 @@ set -euo pipefail
 # Leave no earlier copy behind: the package of a previous run, or a source
 # registration by dkms-install.sh (same /usr/src path the package ships).
 remove_earlier_copies() {
-	local root=$1 v
+	local root=$1
 	# shellcheck disable=SC2016 # dpkg-query format, not a shell expansion
 	if in_root "$root" dpkg-query -W -f='${Status}' cls-bpf-dkms 2>/dev/null | grep -q installed; then
 		in_root "$root" apt-get purge -y -q cls-bpf-dkms >/dev/null
 	fi
-	for v in $(in_root "$root" dkms status cls-bpf 2>/dev/null |
-		sed -n 's|^cls-bpf[/,] *\([^,:]*\).*|\1|p' | sort -u); do
-		in_root "$root" dkms remove "cls-bpf/$v" --all >/dev/null 2>&1 || true
-	done
-	rm -rf "$root"/usr/src/cls-bpf-*
+	dkms_remove_cls_bpf "$root"
 }
 
 installed_for() {

@@ -23,16 +23,6 @@ copy_source() {
 	rm -rf "$dest/compat/generated"
 }
 
-# Drop every earlier registration of the package so the chroot holds one copy.
-remove_old() {
-	local root=$1 v
-	for v in $(in_root "$root" dkms status cls-bpf 2>/dev/null |
-		sed -n 's|^cls-bpf[/,] *\([^,:]*\).*|\1|p' | sort -u); do
-		in_root "$root" dkms remove "cls-bpf/$v" --all >/dev/null 2>&1 || true
-	done
-	rm -rf "$root"/usr/src/cls-bpf-*
-}
-
 # DKMS keeps the build log per kernel; the probe results are printed in it.
 save_results() {
 	local root=$1 version=$2 kernel=$3 out=$4 log
@@ -58,7 +48,7 @@ main() {
 	CHROOT_TO_UMOUNT=$root
 	trap 'umount_api "$CHROOT_TO_UMOUNT"' EXIT
 	mount_api "$root"
-	remove_old "$root"
+	dkms_remove_cls_bpf "$root"
 	copy_source "$root/usr/src/cls-bpf-$version"
 	progress "$line" dkms "add, build and install cls-bpf/$version for $kernel"
 	in_root "$root" dkms add "cls-bpf/$version" >/dev/null &&

@@ -29,3 +29,14 @@ in_root() {
 	chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
 		DEBIAN_FRONTEND=noninteractive LC_ALL=C "$@"
 }
+
+# dkms_remove_cls_bpf ROOT: unregister every cls-bpf version dkms knows in
+# ROOT and delete their source trees, so the chroot holds no copy of ours.
+dkms_remove_cls_bpf() {
+	local root=$1 v
+	for v in $(in_root "$root" dkms status cls-bpf 2>/dev/null |
+		sed -n 's|^cls-bpf[/,] *\([^,:]*\).*|\1|p' | sort -u); do
+		in_root "$root" dkms remove "cls-bpf/$v" --all >/dev/null 2>&1 || true
+	done
+	rm -rf "$root"/usr/src/cls-bpf-*
+}
