@@ -167,6 +167,7 @@ main() {
 	parse_args "$@"
 	find_suites
 	progress all check "mode $MODE, kernels: ${LINES[*]}, suites: ${SUITES[*]:-none}"
+	mkdir -p "$CACHE_DIR/logs" "$CACHE_DIR/results"
 	build_artifacts
 	if [ "$MODE" = ours ]; then build_package; fi
 	for line in "${LINES[@]}"; do run_line "$line"; done
