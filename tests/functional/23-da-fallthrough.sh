@@ -4,33 +4,8 @@
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-ECHOS=0 DROPS=0
-
-snapshot() {
-	ECHOS=$(in_echos "$NSB")
-	DROPS=$(qdisc_drops "$NSB" vb clsact)
-}
-
-# expect ECHOS DROPS: echo requests B's stack saw and vb clsact drops since
-# the snapshot.
-expect() {
-	assert_eq "echo requests reaching B" "$(($(in_echos "$NSB") - ECHOS))" "$1"
-	assert_eq "drops on vb clsact" "$(($(qdisc_drops "$NSB" vb clsact) - DROPS))" "$2"
-}
-
-reset_filters() { tcn "$NSB" filter del dev vb ingress; }
-
-passes() {
-	snapshot
-	ping_ok "$NSA" "$ADDR_B"
-	expect "$PING_COUNT" 0
-}
-
-dropped() {
-	snapshot
-	ping_fails "$NSA" "$ADDR_B"
-	expect 0 "$PING_COUNT"
-}
+# shellcheck source=SCRIPTDIR/da-lib.sh
+. "$(dirname "$0")/da-lib.sh"
 
 # falls_through PROG: alone it lets traffic pass; with a SHOT filter at a
 # lower priority behind it, traffic is dropped by that one.
