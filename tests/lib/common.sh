@@ -25,3 +25,12 @@ chroot_kernel_release() {
 	cat "$dir/etc/cls-bpf-test-kernel" 2>/dev/null ||
 		die "chroot $dir has no kernel recorded; run tests/lib/make-chroot.sh $1"
 }
+
+# The real module directory of kernel KREL inside chroot ROOT (merged /usr or not).
+chroot_module_dir() {
+	local root=$1 krel=$2 d
+	for d in "$root/usr/lib/modules/$krel" "$root/lib/modules/$krel"; do
+		[ -f "$d/modules.dep" ] && { echo "$d"; return 0; }
+	done
+	die "no modules.dep for $krel under $root"
+}

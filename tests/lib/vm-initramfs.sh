@@ -18,15 +18,6 @@ ROOT_MODULES=(virtio_pci 9pnet_virtio 9p)
 GUEST_INIT=/opt/cls-bpf-test/tests/vm/guest-init.sh
 BUSYBOX=${BUSYBOX:-/bin/busybox}
 
-# The module directory of a kernel inside a chroot (merged /usr or not).
-module_dir() {
-	local root=$1 krel=$2 d
-	for d in "$root/usr/lib/modules/$krel" "$root/lib/modules/$krel"; do
-		[ -f "$d/modules.dep" ] && { echo "$d"; return 0; }
-	done
-	die "no modules.dep for $krel under $root"
-}
-
 # Print the relative paths of ROOT_MODULES and their dependencies, each
 # module after everything it depends on (modules.dep lists all of them).
 load_order() {
@@ -112,7 +103,7 @@ main() {
 	local line=${1:?usage: vm-initramfs.sh LINE} root krel moddir key out
 	root=$(chroot_dir "$line")
 	krel=$(chroot_kernel_release "$line")
-	moddir=$(module_dir "$root" "$krel")
+	moddir=$(chroot_module_dir "$root" "$krel")
 	# Keyed by kernel release and by this script, so edits rebuild it.
 	key=$(cat "$0" "$moddir/modules.dep" | sha256sum | cut -c1-12)
 	out=$CACHE_DIR/initramfs/$krel-$key.cpio.gz

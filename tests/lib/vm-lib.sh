@@ -50,20 +50,11 @@ vm_guest_suite() {
 	esac
 }
 
-# The real module directory of KREL inside ROOT (merged /usr or not).
-vm_module_dir() {
-	local root=$1 krel=$2 d
-	for d in "$root/usr/lib/modules/$krel" "$root/lib/modules/$krel"; do
-		[ -f "$d/modules.dep" ] && { echo "$d"; return 0; }
-	done
-	die "no modules.dep for $krel under $root"
-}
-
 # dkms (updates/) and build-netdevsim.sh (extra/) run depmod themselves;
 # redo it if a module there is newer than the index anyway.
 vm_refresh_depmod() {
 	local root=$1 krel=$2 moddir d
-	moddir=$(vm_module_dir "$root" "$krel")
+	moddir=$(chroot_module_dir "$root" "$krel")
 	for d in "$moddir/updates" "$moddir/extra"; do
 		[ -d "$d" ] || continue
 		if [ -n "$(find "$d" -newer "$moddir/modules.dep" -print -quit)" ]; then
@@ -80,7 +71,7 @@ vm_refresh_depmod() {
 # than a depmod in the guest (TCG reading every module over 9p).
 vm_baseline_modules() {
 	local root=$1 krel=$2 moddir base=$1$VM_GUEST_BASE/baseline-modules
-	moddir=$(vm_module_dir "$root" "$krel")
+	moddir=$(chroot_module_dir "$root" "$krel")
 	[ -d "$moddir/updates" ] || return 0
 	[ -n "$(find "$moddir/updates" -name 'cls_bpf.ko*' -print -quit)" ] || return 0
 	mkdir -p "$base/usr/lib/modules"

@@ -52,7 +52,7 @@ default_results_dir() {
 # The dkms copy must be installed before the VM can prove it is loaded.
 dkms_copy_present() {
 	local moddir
-	moddir=$(vm_module_dir "$1" "$2")
+	moddir=$(chroot_module_dir "$1" "$2")
 	compgen -G "$moddir/updates/dkms/cls_bpf.ko*" >/dev/null
 }
 
