@@ -147,15 +147,9 @@ stage_remove() {
 
 test_release() {
 	local release=$1 root kernel out
-	out=$CACHE_DIR/results/packages/deb/$release
-	rm -rf "$out"
-	mkdir -p "$out"
-	progress "$release" copy "scratch copy of the $release chroot"
-	scratch_copy "$release"
-	root=$ROOT
-	kernel=$(cat "$root/etc/cls-bpf-test-kernel")
+	start_release deb "$release"
+	root=$ROOT kernel=$KERNEL out=$OUT
 	KERNEL2=
-	mount_api "$root"
 	stage_install "$release" "$root" "$kernel" "$out"
 	stage_second_kernel "$release" "$root" "$kernel" "$out"
 	stage_upgrade "$release" "$root" "$kernel" "$out"

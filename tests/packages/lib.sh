@@ -95,6 +95,21 @@ scratch_copy() {
 	cp -a --one-file-system --reflink=auto "$PKGTEST_DIR/base/$release" "$ROOT"
 }
 
+# start_release KIND RELEASE [NAME]: an empty results directory in $OUT and a
+# scratch copy of RELEASE's chroot in $ROOT with its API filesystems mounted;
+# $KERNEL is the chroot's kernel. The caller unmounts with umount_api "$ROOT".
+start_release() {
+	local kind=$1 release=$2
+	OUT=$CACHE_DIR/results/packages/$kind/$release
+	rm -rf "$OUT"
+	mkdir -p "$OUT"
+	progress "$release" copy "scratch copy of the $release chroot"
+	scratch_copy "$release" "${3:-$release}"
+	# shellcheck disable=SC2034 # read by deb.sh and rpm.sh
+	KERNEL=$(cat "$ROOT/etc/cls-bpf-test-kernel")
+	mount_api "$ROOT"
+}
+
 # installed_for ROOT VERSION KERNEL: dkms says installed and modinfo finds
 # our module (with our version) under updates/dkms. A kernel with headers but
 # no image (no modules.dep to look names up in) is checked by file.

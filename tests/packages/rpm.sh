@@ -42,14 +42,8 @@ rpm_gone() { ! rpm --root "$1" -q dkms-cls-bpf >/dev/null 2>&1; }
 
 test_release() {
 	local release=$1 root kernel out
-	out=$CACHE_DIR/results/packages/rpm/$release
-	rm -rf "$out"
-	mkdir -p "$out"
-	progress "$release" copy "scratch copy of the $release chroot"
-	scratch_copy "$release" "rpm-$release"
-	root=$ROOT
-	kernel=$(cat "$root/etc/cls-bpf-test-kernel")
-	mount_api "$root"
+	start_release rpm "$release" "rpm-$release"
+	root=$ROOT kernel=$KERNEL out=$OUT
 	rpm --root "$root" --initdb
 	rpm -qp --scripts "$RPM1" >"$out/scriptlets.txt"
 
