@@ -94,11 +94,9 @@ driver_refusals() {
 
 main() {
 	local dev
-	require_env
-	nsim_new 1 1
-	dev=$(nsim_port 1 0)
+	single_port_setup 1
+	dev=$PORT
 	prog_load sw >/dev/null || fatal "cannot load the non-bound program"
-	expect_ok "ingress qdisc" tc_ingress "$dev"
 	offload_off "$dev" 1
 	offload_on "$dev" 1
 	driver_refusals "$dev"

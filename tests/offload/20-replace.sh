@@ -65,11 +65,9 @@ offloaded_replace() {
 
 main() {
 	local dev
-	require_env
-	nsim_new 2 1
-	dev=$(nsim_port 2 0)
+	single_port_setup 2
+	dev=$PORT
 	prog_load sw >/dev/null || fatal "cannot load the non-bound program"
-	expect_ok "ingress qdisc" tc_ingress "$dev"
 	expect_ok "enable hw-tc-offload" ethtool -K "$dev" hw-tc-offload on
 	# Non-bound programs are offloaded too, so skip_sw works with them.
 	dfs_set "$dev" bpf_tc_non_bound_accept Y

@@ -10,10 +10,8 @@ set -euo pipefail
 
 main() {
 	local dev a b errors
-	require_env
-	nsim_new 3 1
-	dev=$(nsim_port 3 0)
-	expect_ok "ingress qdisc" tc_ingress "$dev"
+	single_port_setup 3
+	dev=$PORT
 	expect_ok "enable hw-tc-offload" ethtool -K "$dev" hw-tc-offload on
 	a=$(prog_load bound-a "$dev") || fatal "cannot load bound-a"
 	b=$(prog_load bound-b "$dev") || fatal "cannot load bound-b"

@@ -22,11 +22,9 @@ no_spurious_extack() {
 
 main() {
 	local dev
-	require_env
-	nsim_new 4 1
-	dev=$(nsim_port 4 0)
+	single_port_setup 4
+	dev=$PORT
 	prog_load sw >/dev/null || fatal "cannot load the non-bound program"
-	expect_ok "ingress qdisc" tc_ingress "$dev"
 
 	step "hw-tc-offload on, driver rejects non-bound programs"
 	expect_ok "enable hw-tc-offload" ethtool -K "$dev" hw-tc-offload on

@@ -64,10 +64,8 @@ unload_modules() {
 
 main() {
 	local dev
-	require_env
-	nsim_new 9 1
-	dev=$(nsim_port 9 0)
-	expect_ok "ingress qdisc" tc_ingress "$dev"
+	single_port_setup 9
+	dev=$PORT
 	expect_ok "enable hw-tc-offload" ethtool -K "$dev" hw-tc-offload on
 	klog_mark
 	disable_offload "$dev"

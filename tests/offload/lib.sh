@@ -205,6 +205,15 @@ nsim_port() {
 	printf '%s\n' "${p[$2]}"
 }
 
+# single_port_setup ID: check the environment, create netdevsim device ID
+# with one port and give that port an ingress qdisc; the port is in $PORT.
+single_port_setup() {
+	require_env
+	nsim_new "$1" 1
+	PORT=$(nsim_port "$1" 0)
+	expect_ok "ingress qdisc" tc_ingress "$PORT"
+}
+
 # Port-level debugfs directory of a netdev (5.4+ layout).
 port_dfs() {
 	local dev=$1 id idx dir
