@@ -9,17 +9,6 @@ set -euo pipefail
 # shellcheck source=tests/lib/chroot-env.sh
 . "$(dirname "$0")/../lib/chroot-env.sh"
 
-# Leave no earlier copy behind: the package of a previous run, or a source
-# registration by dkms-install.sh (same /usr/src path the package ships).
-remove_earlier_copies() {
-	local root=$1
-	# shellcheck disable=SC2016 # dpkg-query format, not a shell expansion
-	if in_root "$root" dpkg-query -W -f='${Status}' cls-bpf-dkms 2>/dev/null | grep -q installed; then
-		in_root "$root" apt-get purge -y -q cls-bpf-dkms >/dev/null
-	fi
-	dkms_remove_cls_bpf "$root"
-}
-
 installed_for() {
 	local root=$1 kernel=$2
 	in_root "$root" dkms status cls-bpf -k "$kernel" | grep -q 'installed' &&
@@ -39,7 +28,9 @@ main() {
 	CHROOT_TO_UMOUNT=$root
 	trap 'umount_api "$CHROOT_TO_UMOUNT"' EXIT
 	mount_api "$root"
-	remove_earlier_copies "$root"
+	# No earlier copy: the package of a previous run, or a source registration
+	# by dkms-install.sh (same /usr/src path the package ships).
+	remove_cls_bpf_copies "$root"
 	cp "$deb" "$root/tmp/"
 	progress "$line" package "apt install ./$(basename "$deb")"
 	if ! in_root "$root" apt-get install -y -q -o Dpkg::Use-Pty=0 "/tmp/$(basename "$deb")" \

@@ -48,7 +48,7 @@ main() {
 	CHROOT_TO_UMOUNT=$root
 	trap 'umount_api "$CHROOT_TO_UMOUNT"' EXIT
 	mount_api "$root"
-	dkms_remove_cls_bpf "$root"
+	remove_cls_bpf_copies "$root"
 	copy_source "$root/usr/src/cls-bpf-$version"
 	progress "$line" dkms "add, build and install cls-bpf/$version for $kernel"
 	in_root "$root" dkms add "cls-bpf/$version" >/dev/null &&

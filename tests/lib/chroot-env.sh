@@ -30,10 +30,27 @@ in_root() {
 		DEBIAN_FRONTEND=noninteractive LC_ALL=C "$@"
 }
 
-# dkms_remove_cls_bpf ROOT: unregister every cls-bpf version dkms knows in
-# ROOT and delete their source trees, so the chroot holds no copy of ours.
-dkms_remove_cls_bpf() {
+# cls_bpf_package_present ROOT: dpkg has cls-bpf-dkms in ROOT in any state
+# but purged (installed, half-installed, config files left...).
+cls_bpf_package_present() {
+	local status
+	# shellcheck disable=SC2016 # dpkg-query format, not a shell expansion
+	status=$(in_root "$1" dpkg-query -W -f='${Status}' cls-bpf-dkms 2>/dev/null || true)
+	case "$status" in
+	'' | *not-installed) return 1 ;;
+	*) return 0 ;;
+	esac
+}
+
+# remove_cls_bpf_copies ROOT: purge our package if dpkg knows it, unregister
+# every cls-bpf version dkms knows and delete their source trees, so the
+# chroot holds no copy of ours (neither from source nor from the package).
+remove_cls_bpf_copies() {
 	local root=$1 v
+	if cls_bpf_package_present "$root"; then
+		in_root "$root" dpkg --purge cls-bpf-dkms >/dev/null ||
+			die "cannot purge cls-bpf-dkms from $root"
+	fi
 	for v in $(in_root "$root" dkms status cls-bpf 2>/dev/null |
 		sed -n 's|^cls-bpf[/,] *\([^,:]*\).*|\1|p' | sort -u); do
 		in_root "$root" dkms remove "cls-bpf/$v" --all >/dev/null 2>&1 || true

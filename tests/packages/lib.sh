@@ -7,6 +7,8 @@
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/chroot-env.sh"
 
 PKGTEST_DIR=$CACHE_DIR/pkgtest
+# Bump when clean_dkms_state changes: cached base copies are then taken again.
+BASE_RECIPE=2
 NAME=cls-bpf
 PASSED=0
 FAILED=0
@@ -28,15 +30,12 @@ check() {
 # stamp ROOT: what identifies a chroot's build (recipe and kernel).
 stamp() { cat "$1/etc/cls-bpf-test-recipe" "$1/etc/cls-bpf-test-kernel" 2>/dev/null; }
 
-# Drop any cls-bpf the VM harness registered in the shared chroot
-# (tests/build/dkms-install.sh leaves its module installed there).
+# Drop any cls-bpf the VM harness left in the shared chroot: the package
+# tests/build/deb-install.sh installs and any dkms registration from source.
 clean_dkms_state() {
 	local root=$1 dir
-	for dir in "$root"/var/lib/dkms/cls-bpf/*/; do
-		[ -e "$dir/source" ] || [ -L "$dir/source" ] || continue
-		in_root "$root" dkms remove "cls-bpf/$(basename "$dir")" --all >/dev/null 2>&1 || true
-	done
-	rm -rf "$root"/usr/src/cls-bpf-* "$root/var/lib/dkms/cls-bpf"
+	remove_cls_bpf_copies "$root"
+	rm -rf "$root/var/lib/dkms/cls-bpf"
 	rm -f "$root"/lib/modules/*/updates/dkms/cls_bpf.ko*
 	for dir in "$root"/lib/modules/*/; do
 		[ -e "$dir/modules.dep" ] || continue
@@ -65,7 +64,8 @@ base_copy() {
 	if [ ! -d "$src" ] || [ ! -s "$src/etc/cls-bpf-test-recipe" ]; then
 		"$REPO_DIR/tests/lib/make-chroot.sh" "$line" >&2
 	fi
-	if [ -n "$(stamp "$base")" ] && [ "$(stamp "$base")" = "$(stamp "$src")" ]; then
+	if [ -n "$(stamp "$base")" ] && [ "$(stamp "$base")" = "$(stamp "$src")" ] &&
+		[ "$(cat "$base/etc/cls-bpf-pkgtest-base" 2>/dev/null)" = "$BASE_RECIPE" ]; then
 		return 0
 	fi
 	progress "$release" copy "copying $src (waits for its lock)" >&2
@@ -82,6 +82,7 @@ base_copy() {
 		trap 'umount_api "$base.new"' EXIT
 		clean_dkms_state "$base.new"
 	)
+	echo "$BASE_RECIPE" >"$base.new/etc/cls-bpf-pkgtest-base"
 	mv "$base.new" "$base"
 }
 
@@ -108,6 +109,15 @@ start_release() {
 	# shellcheck disable=SC2034 # read by deb.sh and rpm.sh
 	KERNEL=$(cat "$ROOT/etc/cls-bpf-test-kernel")
 	mount_api "$ROOT"
+	check "$release" copy "the copy holds no cls-bpf (package, dkms, /usr/src)" no_cls_bpf "$ROOT"
+}
+
+# no_cls_bpf ROOT: dpkg, dkms and /usr/src know nothing of ours.
+no_cls_bpf() {
+	local root=$1
+	! cls_bpf_package_present "$root" &&
+		[ -z "$(in_root "$root" dkms status cls-bpf 2>/dev/null)" ] &&
+		! compgen -G "$root/usr/src/cls-bpf-*" >/dev/null
 }
 
 # installed_for ROOT VERSION KERNEL: dkms says installed and modinfo finds
