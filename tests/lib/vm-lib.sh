@@ -12,6 +12,22 @@ VM_TEST_TIMEOUT=${VM_TEST_TIMEOUT:-300}   # one test script, seconds
 VM_MEMORY=${VM_MEMORY:-2048}
 VM_CMDLINE="console=ttyS0 panic=-1 slub_debug=FZPU kfence.sample_interval=1 ${VM_CMDLINE_EXTRA:-}"
 
+# vm_parse_args ARG...: --baseline sets MODE=baseline (default ours); the
+# other arguments, in order, go to VM_ARGS. Any other option is an error.
+# shellcheck disable=SC2034 # MODE and VM_ARGS are read by the callers
+vm_parse_args() {
+	local a
+	MODE=ours
+	VM_ARGS=()
+	for a in "$@"; do
+		case "$a" in
+		--baseline) MODE=baseline ;;
+		-*) die "unknown option $a" ;;
+		*) VM_ARGS+=("$a") ;;
+		esac
+	done
+}
+
 # Serialise with make-chroot.sh (same lock): nothing rebuilds a chroot that
 # a VM is using, and two VMs never share one.
 vm_lock() {

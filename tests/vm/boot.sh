@@ -20,14 +20,9 @@ LINE='' MODE=ours
 SUITES=()
 
 parse_args() {
-	local a
-	for a in "$@"; do
-		case "$a" in
-		--baseline) MODE=baseline ;;
-		-*) die "unknown option $a" ;;
-		*) if [ -z "$LINE" ]; then LINE=$a; else SUITES+=("$a"); fi ;;
-		esac
-	done
+	vm_parse_args "$@"
+	LINE=${VM_ARGS[0]:-}
+	SUITES=("${VM_ARGS[@]:1}")
 	[ -n "$LINE" ] || die "usage: boot.sh LINE [--baseline] SUITE_DIR..."
 }
 

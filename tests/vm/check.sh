@@ -21,13 +21,8 @@ PACKAGE_DEB=none
 
 parse_args() {
 	local a
-	for a in "$@"; do
-		case "$a" in
-		--baseline) MODE=baseline ;;
-		-*) die "unknown option $a" ;;
-		*) LINES+=("$a") ;;
-		esac
-	done
+	vm_parse_args "$@"
+	LINES=("${VM_ARGS[@]}")
 	if [ "${#LINES[@]}" = 0 ]; then
 		mapfile -t LINES < <(all_kernel_lines)
 	fi
