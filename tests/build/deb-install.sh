@@ -23,14 +23,9 @@ main() {
 	root=$(chroot_dir "$line")
 	kernel=$(chroot_kernel_release "$line")
 	log=$CACHE_DIR/logs/deb-install-$line.log
-	exec 8>"$root.lock"
-	flock 8
-	CHROOT_TO_UMOUNT=$root
-	trap 'umount_api "$CHROOT_TO_UMOUNT"' EXIT
-	mount_api "$root"
 	# No earlier copy: the package of a previous run, or a source registration
 	# by dkms-install.sh (same /usr/src path the package ships).
-	remove_cls_bpf_copies "$root"
+	claim_chroot_without_cls_bpf "$root"
 	cp "$deb" "$root/tmp/"
 	progress "$line" package "apt install ./$(basename "$deb")"
 	if ! in_root "$root" apt-get install -y -q -o Dpkg::Use-Pty=0 "/tmp/$(basename "$deb")" \

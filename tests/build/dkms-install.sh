@@ -42,13 +42,7 @@ main() {
 	version=$(package_version)
 	out=$CACHE_DIR/results/build/$line
 	rm -rf "$out"
-	# The VM harness and other installers use the same lock per chroot.
-	exec 8>"$root.lock"
-	flock 8
-	CHROOT_TO_UMOUNT=$root
-	trap 'umount_api "$CHROOT_TO_UMOUNT"' EXIT
-	mount_api "$root"
-	remove_cls_bpf_copies "$root"
+	claim_chroot_without_cls_bpf "$root"
 	copy_source "$root/usr/src/cls-bpf-$version"
 	progress "$line" dkms "add, build and install cls-bpf/$version for $kernel"
 	in_root "$root" dkms add "cls-bpf/$version" >/dev/null &&

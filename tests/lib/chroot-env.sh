@@ -57,3 +57,16 @@ remove_cls_bpf_copies() {
 	done
 	rm -rf "$root"/usr/src/cls-bpf-*
 }
+
+# claim_chroot_without_cls_bpf ROOT: hold ROOT's lock (shared with
+# make-chroot.sh and the VM harness) until this script exits, mount its API
+# filesystems until then, and remove every earlier copy of ours from it.
+claim_chroot_without_cls_bpf() {
+	local root=$1
+	exec 8>"$root.lock"
+	flock 8
+	CHROOT_TO_UMOUNT=$root
+	trap 'umount_api "$CHROOT_TO_UMOUNT"' EXIT
+	mount_api "$root"
+	remove_cls_bpf_copies "$root"
+}
