@@ -43,6 +43,8 @@ MODULE_ALIAS("net-cls-bpf");
 struct cls_bpf_head {
 	struct list_head plist;
 	struct idr handle_idr;
+	/* bumped on every publish and delete, under rtnl (see change()) */
+	unsigned long gen;
 	/* the callback this tp was last replayed to in full (reoffload) */
 	flow_setup_cb_t *replayed_cb;
 	void *replayed_cb_priv;
@@ -342,6 +344,7 @@ static void __cls_bpf_delete(struct tcf_proto *tp, struct cls_bpf_prog *prog,
 {
 	struct cls_bpf_head *head = rtnl_dereference(tp->root);
 
+	head->gen++;
 	idr_remove(&head->handle_idr, prog->handle);
 	cls_bpf_stop_offload(tp, prog, extack);
 	list_del_rcu(&prog->link);
@@ -352,11 +355,18 @@ static void __cls_bpf_delete(struct tcf_proto *tp, struct cls_bpf_prog *prog,
 		__cls_bpf_delete_prog(prog);
 }
 
+/*
+ * rtnl: cls_bpf has no TCF_PROTO_OPS_DOIT_UNLOCKED, so the core calls
+ * delete(), get() and walk() with rtnl held, and nothing in them drops it.
+ * destroy() too, except when an unlocked classifier's request drops the
+ * block's last reference (no assert there; upstream assumes rtnl as well).
+ */
 static int cls_bpf_delete(struct tcf_proto *tp, void *arg, bool *last,
 			  bool rtnl_held, struct netlink_ext_ack *extack)
 {
 	struct cls_bpf_head *head = rtnl_dereference(tp->root);
 
+	ASSERT_RTNL();
 	__cls_bpf_delete(tp, arg, extack);
 	*last = list_empty(&head->plist);
 	return 0;
@@ -380,14 +390,17 @@ static void cls_bpf_destroy(struct tcf_proto *tp, bool rtnl_held,
 }
 
 /*
- * Every filter of this tp is in handle_idr from change() until delete, so a
- * lookup is an idr walk instead of upstream's list walk. Entries of a
- * change() still in progress are invisible here: both run under rtnl.
+ * Every complete filter of this tp is in handle_idr until it is deleted, so
+ * a lookup is an idr walk instead of upstream's list walk. change() may drop
+ * rtnl while it builds a filter (action module autoload), so it only
+ * reserves the handle (a NULL entry, which idr_find() does not return) and
+ * publishes the filter with idr_replace() once it is complete.
  */
 static void *cls_bpf_get(struct tcf_proto *tp, u32 handle)
 {
 	struct cls_bpf_head *head = rtnl_dereference(tp->root);
 
+	ASSERT_RTNL();
 	return idr_find(&head->handle_idr, handle);
 }
 
@@ -493,6 +506,7 @@ static int cls_bpf_change_common(struct net *net, struct sk_buff *in_skb,
 	struct cls_bpf_head *head = rtnl_dereference(tp->root);
 	bool is_bpf, is_ebpf, have_exts = false;
 	struct cls_bpf_prog *oldprog = *arg;
+	unsigned long gen = head->gen;
 	struct nlattr *tb[TCA_BPF_MAX + 1];
 	bool bound_to_filter = false;
 	struct cls_bpf_prog *prog;
@@ -527,14 +541,15 @@ static int cls_bpf_change_common(struct net *net, struct sk_buff *in_skb,
 		}
 	}
 
+	/* reserved only: get() must not find the filter before it is complete */
 	if (handle == 0) {
 		handle = 1;
-		ret = idr_alloc_u32(&head->handle_idr, prog, &handle,
+		ret = idr_alloc_u32(&head->handle_idr, NULL, &handle,
 				    INT_MAX, GFP_KERNEL);
 		if (ret)
 			NL_SET_ERR_MSG(extack, "No free filter handle left");
 	} else if (!oldprog) {
-		ret = idr_alloc_u32(&head->handle_idr, prog, &handle,
+		ret = idr_alloc_u32(&head->handle_idr, NULL, &handle,
 				    handle, GFP_KERNEL);
 		if (ret)
 			NL_SET_ERR_MSG(extack, "Filter handle is already in use");
@@ -557,6 +572,18 @@ static int cls_bpf_change_common(struct net *net, struct sk_buff *in_skb,
 				 extack);
 	if (ret < 0)
 		goto errout_idr;
+	/*
+	 * tcf_exts_validate() may drop rtnl: the core's action autoload then
+	 * fails (-EAGAIN makes the core replay the request), but act_ife loads
+	 * its metadata modules and carries on. If a filter of this tp was
+	 * published or deleted meanwhile, oldprog may be gone, and the tp with
+	 * it: replay the request too. Nothing below drops rtnl.
+	 */
+	ASSERT_RTNL();
+	if (head->gen != gen) {
+		ret = -EAGAIN;
+		goto errout_idr;
+	}
 
 	if (tb[TCA_BPF_FLAGS]) {
 		u32 bpf_flags = nla_get_u32(tb[TCA_BPF_FLAGS]);
@@ -609,8 +636,10 @@ static int cls_bpf_change_common(struct net *net, struct sk_buff *in_skb,
 
 	cbpf_proto_update_usesw(tp, prog->gen_flags);
 
+	/* complete: publish it to get() and classify() together */
+	head->gen++;
+	idr_replace(&head->handle_idr, prog, handle);
 	if (oldprog) {
-		idr_replace(&head->handle_idr, prog, handle);
 		list_replace_rcu(&oldprog->link, &prog->link);
 		tcf_unbind_filter(tp, &oldprog->res);
 		tcf_exts_get_net(&oldprog->exts);
@@ -753,6 +782,7 @@ static void cls_bpf_walk(struct tcf_proto *tp, struct tcf_walker *arg,
 	struct cls_bpf_head *head = rtnl_dereference(tp->root);
 	struct cls_bpf_prog *prog;
 
+	ASSERT_RTNL();
 	list_for_each_entry(prog, &head->plist, link) {
 		if (arg->count >= arg->skip && arg->fn(tp, prog, arg) < 0) {
 			arg->stop = 1;
