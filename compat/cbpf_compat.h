@@ -208,47 +208,4 @@ static inline void cbpf_proto_update_usesw(struct tcf_proto *tp, u32 gen_flags)
 #endif
 }
 
-/*
- * A device-bound (offloaded) program must be bound to the device(s) of the
- * block it is attached to. Where the block tracks its ports, a shared block
- * is accepted when the program matches every bound device (the 6.12.y
- * policy); elsewhere a shared block has no way to know its devices, so the
- * program is refused there (the 7.x policy).
- */
-static inline bool cbpf_block_devs_match_prog(struct tcf_block *block,
-					      struct bpf_prog *fp,
-					      struct netlink_ext_ack *extack)
-{
-	struct net_device *dev;
-
-	if (!tcf_block_shared(block)) {
-		dev = block->q ? qdisc_dev(block->q) : NULL;
-		if (dev && bpf_offload_dev_match(fp, dev))
-			return true;
-		NL_SET_ERR_MSG(extack, "Program is bound to a different device");
-		return false;
-	}
-#ifdef HAVE_TCF_BLOCK_PORTS
-	{
-		unsigned long index;
-		bool match = false;
-
-		xa_for_each(&block->ports, index, dev) {
-			match = bpf_offload_dev_match(fp, dev);
-			if (!match)
-				break;
-		}
-		if (match)
-			return true;
-		NL_SET_ERR_MSG(extack,
-			       "Program is not bound to every device in the block");
-		return false;
-	}
-#else
-	NL_SET_ERR_MSG(extack,
-		       "Device-bound programs cannot be attached to a shared block on this kernel");
-	return false;
-#endif
-}
-
 #endif /* CBPF_COMPAT_H */

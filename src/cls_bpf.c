@@ -473,10 +473,22 @@ static int cls_bpf_prog_from_efd(struct nlattr **tb, struct cls_bpf_prog *prog,
 		return PTR_ERR(fp);
 	}
 
-	if (bpf_prog_is_dev_bound(fp->aux) &&
-	    !cbpf_block_devs_match_prog(tp->chain->block, fp, extack)) {
-		bpf_prog_put(fp);
-		return -EINVAL;
+	/* a shared block has no qdisc: it takes no device-bound program */
+	if (bpf_prog_is_dev_bound(fp->aux)) {
+		struct tcf_block *block = tp->chain->block;
+		struct net_device *dev;
+
+		dev = block->q ? qdisc_dev(block->q) : NULL;
+		if (!dev || !bpf_offload_dev_match(fp, dev)) {
+			if (tcf_block_shared(block))
+				NL_SET_ERR_MSG(extack,
+					       "Device-bound programs cannot be attached to a shared block");
+			else
+				NL_SET_ERR_MSG(extack,
+					       "Program is bound to a different device");
+			bpf_prog_put(fp);
+			return -EINVAL;
+		}
 	}
 
 	if (tb[TCA_BPF_NAME]) {
