@@ -197,6 +197,29 @@ static __always_inline void cbpf_skb_tstamp_fixup(struct sk_buff *skb)
 }
 
 /*
+ * The BPF map helpers of older kernels warn unless rcu_read_lock() is held;
+ * classify() runs with BH disabled, which "bpf: Allow RCU-protected lookups
+ * to happen from bh context" (v5.14) taught them to accept, and upstream
+ * dropped the lock then ("sched: remove unneeded rcu_read_lock() around BPF
+ * program invocation"). bpf_rcu_lock_held() is the check they use since.
+ * Elsewhere the lock would be two out-of-line calls per packet on
+ * preemptible kernels that the in-tree module does not make.
+ */
+static __always_inline void cbpf_classify_rcu_read_lock(void)
+{
+#ifndef HAVE_BPF_RCU_LOCK_HELD
+	rcu_read_lock();
+#endif
+}
+
+static __always_inline void cbpf_classify_rcu_read_unlock(void)
+{
+#ifndef HAVE_BPF_RCU_LOCK_HELD
+	rcu_read_unlock();
+#endif
+}
+
+/*
  * Without this call, kernels whose tc_run() honours block->useswcnt skip
  * software classification for the whole block ("net: sched: refine software
  * bypass handling in tc_run"). Older kernels have no such accounting.

@@ -122,8 +122,7 @@ static int cls_bpf_dkms_classify(struct sk_buff *skb,
 	struct cls_bpf_prog *prog;
 	int ret = -1;
 
-	/* Older kernels' BPF map helpers warn unless this is held. */
-	rcu_read_lock();
+	cbpf_classify_rcu_read_lock();
 	head = rcu_dereference_bh(tp->root);
 	list_for_each_entry_rcu(prog, &head->plist, link) {
 		int filter_res;
@@ -168,7 +167,7 @@ static int cls_bpf_dkms_classify(struct sk_buff *skb,
 
 		break;
 	}
-	rcu_read_unlock();
+	cbpf_classify_rcu_read_unlock();
 
 	return ret;
 }

@@ -2,7 +2,8 @@
 # The build matrix: build and install the module through real dkms for each
 # kernel line (default: all of tests/kernels.list), fail on any compiler or
 # modpost warning, and compare each kernel's probe results with the recorded
-# ones in tests/build/probe-results/ so a change shows up in review.
+# ones in tests/build/probe-results/ so a change shows up in review, and
+# check that its classify path calls nothing the in-tree module's does not.
 # Usage: matrix.sh [--update-probe-results] [LINE...]
 set -euo pipefail
 # shellcheck source=tests/lib/common.sh
@@ -34,6 +35,26 @@ check_probes() {
 	progress "$line" probes "$(grep -c ' yes$' "$got") of $(wc -l <"$got") matched, as recorded"
 }
 
+# Ours (as dkms installed it) against the in-tree module of the same kernel.
+check_classify_calls() {
+	local line=$1 root kernel moddir ours intree log=$CACHE_DIR/results/build/$1/classify-calls.txt
+	root=$(chroot_dir "$line")
+	kernel=$(chroot_kernel_release "$line")
+	moddir=$(chroot_module_dir "$root" "$kernel")
+	ours=$(compgen -G "$moddir/updates/dkms/cls_bpf.ko*" | head -n 1) || true
+	intree=$(compgen -G "$moddir/kernel/net/sched/cls_bpf.ko*" | head -n 1) || true
+	if [ -z "$ours" ] || [ -z "$intree" ]; then
+		progress "$line" classify "FAILED: no module (ours: '${ours}', in-tree: '${intree}')"
+		return 1
+	fi
+	if ! "$REPO_DIR/tests/build/classify-calls.sh" "$ours" "$intree" >"$log" 2>&1; then
+		cat "$log" >&2
+		progress "$line" classify "FAILED: the classify path uses more than the in-tree module's ($log)"
+		return 1
+	fi
+	progress "$line" classify "no call or symbol the in-tree classify lacks"
+}
+
 build_line() {
 	local line=$1
 	"$REPO_DIR/tests/build/dkms-install.sh" "$line" >"$CACHE_DIR/logs/dkms-install-$line.log" 2>&1 || {
@@ -42,7 +63,7 @@ build_line() {
 		return 1
 	}
 	progress "$line" build "installed for $(cat "$CACHE_DIR/results/build/$line/kernel-release")"
-	check_warnings "$line" && check_probes "$line"
+	check_warnings "$line" && check_probes "$line" && check_classify_calls "$line"
 }
 
 main() {

@@ -5,7 +5,7 @@ set -euo pipefail
 
 HOST_PACKAGES=(qemu-system-x86 qemu-utils debootstrap busybox-static cpio xz-utils zstd
 	kmod shellcheck perl clang llvm libbpf-dev libelf-dev zlib1g-dev libzstd-dev
-	gcc make dpkg-dev debhelper dh-dkms lintian rpm rpmlint)
+	gcc make binutils dpkg-dev debhelper dh-dkms lintian rpm rpmlint)
 
 missing_packages() {
 	local p
