@@ -20,6 +20,7 @@
 #include <linux/filter.h>
 #include <linux/bpf.h>
 #include <linux/idr.h>
+#include <linux/file.h>
 
 #include <net/rtnetlink.h>
 #include <net/pkt_cls.h>
@@ -223,7 +224,11 @@ static int cls_bpf_offload_cmd(struct tcf_proto *tp, struct cls_bpf_prog *prog,
 	if (prog && err) {
 		if (!is_rollback)
 			cls_bpf_offload_cmd(tp, oldprog, prog, extack, true);
-		if (extack && !extack->_msg)
+		/* the core refuses skip_sw up front, without a message */
+		if (skip_sw && err == -EOPNOTSUPP && block->nooffloaddevcnt)
+			NL_SET_ERR_MSG(extack,
+				       "skip_sw filter needs every device of the block to offload tc filters, and one does not");
+		else if (extack && !extack->_msg)
 			NL_SET_ERR_MSG(extack, "Hardware offload of the filter failed");
 		return err;
 	}
@@ -427,16 +432,25 @@ static int cls_bpf_prog_from_ops(struct nlattr **tb, struct cls_bpf_prog *prog,
 	}
 
 	bpf_ops = kmemdup(nla_data(tb[TCA_BPF_OPS]), bpf_size, GFP_KERNEL_ACCOUNT);
-	if (!bpf_ops)
+	if (!bpf_ops) {
+		NL_SET_ERR_MSG(extack, "No memory for the classic BPF program");
 		return -ENOMEM;
+	}
 
 	fprog_tmp.len = bpf_num_ops;
 	fprog_tmp.filter = bpf_ops;
 
 	ret = bpf_prog_create(&fp, &fprog_tmp);
 	if (ret < 0) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[TCA_BPF_OPS],
-				    "Invalid classic BPF program");
+		if (ret == -ENOMEM)
+			NL_SET_ERR_MSG(extack,
+				       "No memory to build the classic BPF program");
+		else if (ret == -ENOTSUPP)
+			NL_SET_ERR_MSG(extack,
+				       "The classic BPF program cannot be JIT-compiled, and this kernel runs only JIT-compiled programs");
+		else
+			NL_SET_ERR_MSG_ATTR(extack, tb[TCA_BPF_OPS],
+					    "Invalid classic BPF program");
 		kfree(bpf_ops);
 		return ret;
 	}
@@ -447,6 +461,47 @@ static int cls_bpf_prog_from_ops(struct nlattr **tb, struct cls_bpf_prog *prog,
 	prog->filter = fp;
 
 	return 0;
+}
+
+/*
+ * bpf_prog_get_type_dev() says only -EBADF or -EINVAL; find out which of its
+ * checks refused the fd. The fd table may change in between: this only
+ * picks the message.
+ */
+static void cls_bpf_fd_err_msg(const struct nlattr *attr, u32 bpf_fd,
+			       bool skip_sw, struct netlink_ext_ack *extack)
+{
+	struct bpf_prog *fp;
+	struct file *file;
+	const char *what;
+
+	if (!skip_sw) {
+		fp = bpf_prog_get_type_dev(bpf_fd, BPF_PROG_TYPE_SCHED_CLS, true);
+		if (!IS_ERR(fp)) {
+			bpf_prog_put(fp);
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "BPF program is bound to a device: it needs skip_sw");
+			return;
+		}
+	}
+
+	file = fget(bpf_fd);
+	if (!file) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "BPF fd is not an open file descriptor");
+		return;
+	}
+	/* the anon inode names that bpf(2) gives its objects */
+	what = file->f_path.dentry->d_name.name;
+	if (!strcmp(what, "bpf-prog"))
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "BPF program is not of type SCHED_CLS");
+	else if (!strcmp(what, "bpf-map"))
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "BPF fd refers to a map, not a program");
+	else
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "BPF fd does not refer to a BPF program");
+	fput(file);
 }
 
 static int cls_bpf_prog_from_efd(struct nlattr **tb, struct cls_bpf_prog *prog,
@@ -463,12 +518,7 @@ static int cls_bpf_prog_from_efd(struct nlattr **tb, struct cls_bpf_prog *prog,
 
 	fp = bpf_prog_get_type_dev(bpf_fd, BPF_PROG_TYPE_SCHED_CLS, skip_sw);
 	if (IS_ERR(fp)) {
-		if (skip_sw)
-			NL_SET_ERR_MSG_ATTR(extack, tb[TCA_BPF_FD],
-					    "BPF fd is not a SCHED_CLS program usable with skip_sw");
-		else
-			NL_SET_ERR_MSG_ATTR(extack, tb[TCA_BPF_FD],
-					    "BPF fd is not a SCHED_CLS program (device-bound programs need skip_sw)");
+		cls_bpf_fd_err_msg(tb[TCA_BPF_FD], bpf_fd, skip_sw, extack);
 		return PTR_ERR(fp);
 	}
 
@@ -493,6 +543,7 @@ static int cls_bpf_prog_from_efd(struct nlattr **tb, struct cls_bpf_prog *prog,
 	if (tb[TCA_BPF_NAME]) {
 		name = nla_memdup(tb[TCA_BPF_NAME], GFP_KERNEL_ACCOUNT);
 		if (!name) {
+			NL_SET_ERR_MSG(extack, "No memory for the program name");
 			bpf_prog_put(fp);
 			return -ENOMEM;
 		}
@@ -536,12 +587,16 @@ static int cls_bpf_change_common(struct net *net, struct sk_buff *in_skb,
 		return ret;
 
 	prog = kzalloc(sizeof(*prog), GFP_KERNEL_ACCOUNT);
-	if (!prog)
+	if (!prog) {
+		NL_SET_ERR_MSG(extack, "No memory for the filter");
 		return -ENOBUFS;
+	}
 
 	ret = tcf_exts_init(&prog->exts, net, TCA_BPF_ACT, TCA_BPF_POLICE);
-	if (ret < 0)
+	if (ret < 0) {
+		NL_SET_ERR_MSG(extack, "No memory for the filter's actions");
 		goto errout;
+	}
 
 	if (oldprog) {
 		if (handle && oldprog->handle != handle) {
@@ -557,15 +612,17 @@ static int cls_bpf_change_common(struct net *net, struct sk_buff *in_skb,
 		handle = 1;
 		ret = idr_alloc_u32(&head->handle_idr, NULL, &handle,
 				    INT_MAX, GFP_KERNEL);
-		if (ret)
+		if (ret == -ENOSPC)
 			NL_SET_ERR_MSG(extack, "No free filter handle left");
 	} else if (!oldprog) {
 		ret = idr_alloc_u32(&head->handle_idr, NULL, &handle,
 				    handle, GFP_KERNEL);
-		if (ret)
+		if (ret == -ENOSPC)
 			NL_SET_ERR_MSG(extack, "Filter handle is already in use");
 	}
 
+	if (ret == -ENOMEM)
+		NL_SET_ERR_MSG(extack, "No memory for the filter handle");
 	if (ret)
 		goto errout;
 	prog->handle = handle;

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Malformed RTM_NEWTFILTER requests (hand-built netlink from tc_client raw)
-# are refused with EINVAL and, with our module, an extack message; nothing
-# is installed and nothing leaks.
+# are refused with EINVAL and, with our module, an extack message; fds that
+# are no SCHED_CLS program and skip_sw on a device without tc offload are
+# refused with a message naming the cause; nothing is installed and nothing
+# leaks.
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -23,6 +25,21 @@ rejected() {
 		log "ok: raw $1 message: $msg"
 	else
 		log "baseline: raw $1 message: '${msg}'"
+	fi
+}
+
+# refused CASE ERRNO MESSAGE [ARGS...]: errno ERRNO and, with our module,
+# exactly MESSAGE; the in-tree module's answer is logged.
+refused() {
+	local case=$1 errno=$2 want=$3 msg
+	shift 3
+	raw "$case" "$@"
+	assert_match "raw $case errno" "$OUT" "^errno=$errno "
+	msg=${OUT#*msg=}
+	if is_ours; then
+		assert_eq "raw $case message" "$msg" "$want"
+	else
+		log "baseline: raw $case message: '${msg}'"
 	fi
 }
 
@@ -53,6 +70,13 @@ main() {
 	rejected unknown-gen-flags prio 3
 	rejected ops-len-mismatch prio 3
 	rejected ops-len-zero prio 3
+
+	step "fds that are no SCHED_CLS program, skip_sw without an offloading device"
+	refused fd-closed 9 "BPF fd is not an open file descriptor" prio 3
+	refused fd-file 22 "BPF fd does not refer to a BPF program" prio 3
+	refused fd-map 22 "BPF fd refers to a map, not a program" prio 3
+	refused fd-xdp 22 "BPF program is not of type SCHED_CLS" prio 3
+	refused skip-sw 95 "skip_sw filter needs every device of the block to offload tc filters, and one does not" prio 3
 
 	step "replace of handle 1 with changed skip flags"
 	rejected skip-hw handle 1 prio 1 replace

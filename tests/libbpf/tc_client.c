@@ -20,7 +20,8 @@
  * "errno=N name=NAME msg=EXTACK" from the kernel's answer; it exits 0
  * whenever the kernel answered.  CASE is one of: ok, cbpf-ok, none,
  * both-fd-ops, bad-flags, bad-gen-flags, unknown-gen-flags, skip-hw,
- * ops-len-mismatch, ops-len-zero.
+ * ops-len-mismatch, ops-len-zero, fd-closed, fd-file, fd-map, fd-xdp,
+ * skip-sw.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -29,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <net/if.h>
@@ -283,21 +285,60 @@ static void nl_nest_end(struct nlmsghdr *n, struct rtattr *nest)
 	nest->rta_len = (char *)nl_tail(n) - (char *)nest;
 }
 
-/* SCHED_CLS program "raw_ok": r0 = TC_ACT_OK; exit */
-static int load_raw_prog(void)
+/* "raw_ok": r0 = RET; exit, of TYPE */
+static int load_raw_prog(enum bpf_prog_type type, int ret)
 {
 	struct bpf_insn insns[] = {
 		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0,
-		  .imm = TC_ACT_OK },
+		  .imm = ret },
 		{ .code = BPF_JMP | BPF_EXIT },
 	};
 	int fd;
 
-	fd = bpf_prog_load(BPF_PROG_TYPE_SCHED_CLS, "raw_ok", "GPL", insns,
+	fd = bpf_prog_load(type, "raw_ok", "GPL", insns,
 			   sizeof(insns) / sizeof(insns[0]), NULL);
 	if (fd < 0)
 		die("bpf_prog_load: %s", strerror(errno));
 	return fd;
+}
+
+/* What TCA_BPF_FD carries. */
+enum raw_fd {
+	FD_NONE,
+	FD_PROG,	/* a SCHED_CLS program */
+	FD_CLOSED,	/* a descriptor number that is not open */
+	FD_FILE,	/* an open file that is no BPF object (/dev/null) */
+	FD_MAP,		/* a BPF map */
+	FD_XDP,		/* a BPF program of another type */
+};
+
+static int raw_fd(enum raw_fd kind)
+{
+	int fd;
+
+	switch (kind) {
+	case FD_PROG:
+		return load_raw_prog(BPF_PROG_TYPE_SCHED_CLS, TC_ACT_OK);
+	case FD_XDP:
+		return load_raw_prog(BPF_PROG_TYPE_XDP, XDP_PASS);
+	case FD_MAP:
+		fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "raw_map", 4, 4, 1, NULL);
+		if (fd < 0)
+			die("bpf_map_create: %s", strerror(errno));
+		return fd;
+	case FD_FILE:
+	case FD_CLOSED:
+		fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			die("open /dev/null: %s", strerror(errno));
+		if (kind == FD_CLOSED)
+			close(fd);
+		return fd;
+	case FD_NONE:
+		break;
+	}
+	die("no fd for kind %d", kind);
+	return -1;
 }
 
 /* one classic BPF instruction: ret #-1 (use the filter's classid) */
@@ -307,7 +348,7 @@ static const struct sock_filter cbpf_ret_default = {
 
 struct raw_case {
 	const char *name;
-	bool fd;		/* TCA_BPF_FD */
+	enum raw_fd fd;		/* TCA_BPF_FD */
 	int ops_len;		/* TCA_BPF_OPS_LEN, -1 = absent */
 	bool ops;		/* TCA_BPF_OPS with one instruction */
 	long flags;		/* TCA_BPF_FLAGS, -1 = absent */
@@ -315,18 +356,24 @@ struct raw_case {
 };
 
 static const struct raw_case raw_cases[] = {
-	{ "ok",                true,  -1, false, TCA_BPF_FLAG_ACT_DIRECT, -1 },
-	{ "cbpf-ok",           false,  1, true,  -1, -1 },
-	{ "none",              false, -1, false, TCA_BPF_FLAG_ACT_DIRECT, -1 },
-	{ "both-fd-ops",       true,   1, true,  TCA_BPF_FLAG_ACT_DIRECT, -1 },
-	{ "bad-flags",         true,  -1, false, TCA_BPF_FLAG_ACT_DIRECT | 0x2, -1 },
-	{ "bad-gen-flags",     true,  -1, false, TCA_BPF_FLAG_ACT_DIRECT,
+	{ "ok",                FD_PROG,   -1, false, TCA_BPF_FLAG_ACT_DIRECT, -1 },
+	{ "cbpf-ok",           FD_NONE,    1, true,  -1, -1 },
+	{ "none",              FD_NONE,   -1, false, TCA_BPF_FLAG_ACT_DIRECT, -1 },
+	{ "both-fd-ops",       FD_PROG,    1, true,  TCA_BPF_FLAG_ACT_DIRECT, -1 },
+	{ "bad-flags",         FD_PROG,   -1, false, TCA_BPF_FLAG_ACT_DIRECT | 0x2, -1 },
+	{ "bad-gen-flags",     FD_PROG,   -1, false, TCA_BPF_FLAG_ACT_DIRECT,
 	  TCA_CLS_FLAGS_SKIP_HW | TCA_CLS_FLAGS_SKIP_SW },
-	{ "unknown-gen-flags", true,  -1, false, TCA_BPF_FLAG_ACT_DIRECT, 0x100 },
-	{ "skip-hw",           true,  -1, false, TCA_BPF_FLAG_ACT_DIRECT,
+	{ "unknown-gen-flags", FD_PROG,   -1, false, TCA_BPF_FLAG_ACT_DIRECT, 0x100 },
+	{ "skip-hw",           FD_PROG,   -1, false, TCA_BPF_FLAG_ACT_DIRECT,
 	  TCA_CLS_FLAGS_SKIP_HW },
-	{ "ops-len-mismatch",  false,  2, true,  -1, -1 },
-	{ "ops-len-zero",      false,  0, true,  -1, -1 },
+	{ "ops-len-mismatch",  FD_NONE,    2, true,  -1, -1 },
+	{ "ops-len-zero",      FD_NONE,    0, true,  -1, -1 },
+	{ "fd-closed",         FD_CLOSED, -1, false, TCA_BPF_FLAG_ACT_DIRECT, -1 },
+	{ "fd-file",           FD_FILE,   -1, false, TCA_BPF_FLAG_ACT_DIRECT, -1 },
+	{ "fd-map",            FD_MAP,    -1, false, TCA_BPF_FLAG_ACT_DIRECT, -1 },
+	{ "fd-xdp",            FD_XDP,    -1, false, TCA_BPF_FLAG_ACT_DIRECT, -1 },
+	{ "skip-sw",           FD_PROG,   -1, false, TCA_BPF_FLAG_ACT_DIRECT,
+	  TCA_CLS_FLAGS_SKIP_SW },
 };
 
 static const struct raw_case *find_raw_case(const char *name)
@@ -361,8 +408,8 @@ static void build_raw(struct nl_req *req, const struct raw_case *c,
 
 	nl_put(&req->n, TCA_KIND, "bpf", sizeof("bpf"));
 	nest = nl_put(&req->n, TCA_OPTIONS, NULL, 0);
-	if (c->fd) {
-		nl_put_u32(&req->n, TCA_BPF_FD, (__u32)load_raw_prog());
+	if (c->fd != FD_NONE) {
+		nl_put_u32(&req->n, TCA_BPF_FD, (__u32)raw_fd(c->fd));
 		nl_put(&req->n, TCA_BPF_NAME, "raw_ok", sizeof("raw_ok"));
 	}
 	if (c->ops_len >= 0)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Device-bound programs: one bound to netdevsim device A is refused with
-# skip_sw on device B (different
+# Device-bound programs: one bound to netdevsim device A is refused without
+# skip_sw ("needs skip_sw"), and with skip_sw on device B (different
 # bpf_offload_dev: "Program is bound to a different device"). Ours follows
 # upstream 7.3 on every kernel and refuses it on any shared block, also one
 # whose ports all belong to A (6.12.y's in-tree module accepts that one, and
@@ -52,6 +52,20 @@ different_device() {
 # shared_msg: what ours must say on a shared block (the in-tree one may say anything).
 shared_msg() { if is_ours; then echo "$SHARED_MSG"; fi; }
 
+without_skip_sw() {
+	local a=$1
+	step "program bound to $a, filter on $a without skip_sw"
+	expect_ok "ingress qdisc on $a" tc_ingress "$a"
+	local msg=''
+	if is_ours; then msg="BPF program is bound to a device: it needs skip_sw"; fi
+	expect_err "device-bound program without skip_sw" "$msg" \
+		bpf_filter "$a" add prio 1 handle 1 bpf pinned "$PIN_DIR/bound-a" da
+	result devbound-without-skip-sw "rejected: $(grep -m1 'Error' <<<"$ERR" || echo "exit $RC, no extack")"
+	check "$a: netdevsim holds nothing" test "$(offloaded_id "$a")" = 0
+	check "kernel log clean" klog_clean
+	tc qdisc del dev "$a" ingress
+}
+
 shared_block_two_devices() {
 	local a=$1 b=$2
 	step "shared block 23 spanning $a and $b (two netdevsim devices)"
@@ -91,6 +105,7 @@ main() {
 	pid=$(prog_load bound-a "$a") || fatal "cannot load a program bound to $a"
 	log "program $pid bound to $a (netdevsim5)"
 	klog_mark
+	without_skip_sw "$a"
 	different_device "$a" "$b"
 	shared_block_two_devices "$a" "$b"
 	shared_block_one_device "$a" "$a2"
