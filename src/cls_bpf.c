@@ -33,8 +33,7 @@ MODULE_AUTHOR("Daniel Borkmann <dborkman@redhat.com>");
 MODULE_DESCRIPTION("TC BPF based classifier (cls-bpf-dkms)");
 MODULE_VERSION(CLS_BPF_DKMS_VERSION);
 MODULE_INFO(cbpf_probes, CBPF_PROBE_SUMMARY);
-/* tc autoloads "cls_bpf" on older kernels and "net-cls-bpf" on newer ones */
-MODULE_ALIAS("cls_bpf");
+/* 6.12+ cores autoload "net-cls-bpf"; older ones load the module by its name */
 MODULE_ALIAS("net-cls-bpf");
 
 #define CLS_BPF_NAME_LEN	256
@@ -46,26 +45,28 @@ struct cls_bpf_head {
 	struct idr handle_idr;
 	/* bumped on every publish and delete, under rtnl (see change()) */
 	unsigned long gen;
-	/* the callback this tp was last replayed to in full (reoffload) */
-	flow_setup_cb_t *replayed_cb;
-	void *replayed_cb_priv;
+	struct list_head offered_cbs;
 	struct rcu_head rcu;
 };
 
 /*
- * The block callback whose replay failed in cls_bpf_reoffload(). The core
- * follows a failed replay with an undo pass (reoffload with add == false) over
- * every filter of the block, including those never replayed to that
- * callback; a driver that answers "removed" for a program it does not hold
+ * A block callback (a device's driver) that this tp's filters are offered
+ * to: it was bound to the block when a filter was added, or this tp was
+ * replayed to it in full since. The core follows a failed replay with an
+ * undo pass (reoffload with add == false) over every tp of the block, also
+ * over those sorted after the tp that failed, which the replay never
+ * reached; a driver that answers "removed" for a program it never held
  * would make the core drop in_hw_count and block->offloadcnt for filters
- * that other devices still hold, and the failed bind then succeeds as a
- * non-offloading device. Written and read under rtnl.
+ * that other devices still hold, and the failed bind would then succeed as
+ * a non-offloading device. A tp skips the undo for a callback it has not
+ * offered its filters to. The list changes under rtnl and block->cb_lock:
+ * read-held in change(), write-held by the core around every reoffload().
  */
-static struct {
-	struct tcf_block *block;
+struct cls_bpf_offered_cb {
+	struct list_head list;
 	flow_setup_cb_t *cb;
 	void *cb_priv;
-} cls_bpf_failed_replay;
+};
 
 struct cls_bpf_prog {
 	struct bpf_prog *filter;
@@ -298,6 +299,62 @@ static void cls_bpf_offload_update_stats(struct tcf_proto *tp,
 	tc_setup_cb_call(block, TC_SETUP_CLSBPF, &cls_bpf, false, true);
 }
 
+static struct cls_bpf_offered_cb *
+cls_bpf_find_offered(struct cls_bpf_head *head, flow_setup_cb_t *cb,
+		     void *cb_priv)
+{
+	struct cls_bpf_offered_cb *offered;
+
+	list_for_each_entry(offered, &head->offered_cbs, list)
+		if (offered->cb == cb && offered->cb_priv == cb_priv)
+			return offered;
+	return NULL;
+}
+
+static int cls_bpf_add_offered(struct cls_bpf_head *head, flow_setup_cb_t *cb,
+			       void *cb_priv)
+{
+	struct cls_bpf_offered_cb *offered;
+
+	if (cls_bpf_find_offered(head, cb, cb_priv))
+		return 0;
+	offered = kmalloc(sizeof(*offered), GFP_KERNEL);
+	if (!offered)
+		return -ENOMEM;
+	offered->cb = cb;
+	offered->cb_priv = cb_priv;
+	list_add(&offered->list, &head->offered_cbs);
+	return 0;
+}
+
+static void cls_bpf_free_offered(struct cls_bpf_head *head)
+{
+	struct cls_bpf_offered_cb *offered, *tmp;
+
+	list_for_each_entry_safe(offered, tmp, &head->offered_cbs, list) {
+		list_del(&offered->list);
+		kfree(offered);
+	}
+}
+
+/* A filter added now is offered to every callback bound now. */
+static int cls_bpf_offer_to_bound_cbs(struct cls_bpf_head *head,
+				      struct tcf_block *block)
+{
+	struct flow_block_cb *block_cb;
+	int err = 0;
+
+	down_read(&block->cb_lock);
+	list_for_each_entry(block_cb, &block->flow_block.cb_list, list) {
+		err = cls_bpf_add_offered(head, block_cb->cb, block_cb->cb_priv);
+		if (err)
+			break;
+	}
+	up_read(&block->cb_lock);
+	return err;
+}
+
+/* init() gets no extack from the core: its errno is all a user sees */
 static int cls_bpf_init(struct tcf_proto *tp)
 {
 	struct cls_bpf_head *head;
@@ -308,6 +365,7 @@ static int cls_bpf_init(struct tcf_proto *tp)
 
 	INIT_LIST_HEAD_RCU(&head->plist);
 	idr_init(&head->handle_idr);
+	INIT_LIST_HEAD(&head->offered_cbs);
 	rcu_assign_pointer(tp->root, head);
 
 	return 0;
@@ -385,10 +443,8 @@ static void cls_bpf_destroy(struct tcf_proto *tp, bool rtnl_held,
 	list_for_each_entry_safe(prog, tmp, &head->plist, link)
 		__cls_bpf_delete(tp, prog, extack);
 
-	/* the block may go away next; never match a later one at its address */
-	if (cls_bpf_failed_replay.block == tp->chain->block)
-		memset(&cls_bpf_failed_replay, 0, sizeof(cls_bpf_failed_replay));
-
+	/* no reoffload() runs: the core holds a reference on tp for each */
+	cls_bpf_free_offered(head);
 	idr_destroy(&head->handle_idr);
 	kfree_rcu(head, rcu);
 }
@@ -695,6 +751,13 @@ static int cls_bpf_change_common(struct net *net, struct sk_buff *in_skb,
 		bound_to_filter = true;
 	}
 
+	if (!tc_skip_hw(gen_flags) &&
+	    cls_bpf_offer_to_bound_cbs(head, tp->chain->block)) {
+		NL_SET_ERR_MSG(extack, "No memory to track the devices of the filter");
+		ret = -ENOMEM;
+		goto errout_parms;
+	}
+
 	ret = cls_bpf_offload(tp, prog, oldprog, extack);
 	if (ret)
 		goto errout_parms;
@@ -880,33 +943,35 @@ static int cls_bpf_reoffload_prog(struct tcf_proto *tp, struct cls_bpf_prog *pro
 				     &prog->in_hw_count);
 }
 
-static bool cls_bpf_in_failed_replay(struct tcf_proto *tp, flow_setup_cb_t *cb,
-				     void *cb_priv)
+static void cls_bpf_del_offered(struct cls_bpf_head *head,
+				struct cls_bpf_offered_cb *offered)
 {
-	return cls_bpf_failed_replay.block == tp->chain->block &&
-	       cls_bpf_failed_replay.cb == cb &&
-	       cls_bpf_failed_replay.cb_priv == cb_priv;
+	list_del(&offered->list);
+	kfree(offered);
 }
 
 static int cls_bpf_reoffload(struct tcf_proto *tp, bool add, flow_setup_cb_t *cb,
 			     void *cb_priv, struct netlink_ext_ack *extack)
 {
 	struct cls_bpf_head *head = rtnl_dereference(tp->root);
+	struct cls_bpf_offered_cb *offered;
 	struct cls_bpf_prog *prog, *done;
 	int err;
 
-	if (!add) {
-		/* undo pass after a failed replay: skip what was never replayed */
-		if (cls_bpf_in_failed_replay(tp, cb, cb_priv) &&
-		    (head->replayed_cb != cb || head->replayed_cb_priv != cb_priv))
-			return 0;
-		if (head->replayed_cb == cb && head->replayed_cb_priv == cb_priv) {
-			head->replayed_cb = NULL;
-			head->replayed_cb_priv = NULL;
+	if (add) {
+		/* tracked first, so that a failure here leaves nothing to undo */
+		err = cls_bpf_add_offered(head, cb, cb_priv);
+		if (err) {
+			NL_SET_ERR_MSG(extack, "No memory to track the device's filters");
+			return err;
 		}
-	} else {
-		memset(&cls_bpf_failed_replay, 0, sizeof(cls_bpf_failed_replay));
 	}
+	offered = cls_bpf_find_offered(head, cb, cb_priv);
+	/* the undo of a failed replay that never reached this tp */
+	if (!offered)
+		return 0;
+	if (!add)
+		cls_bpf_del_offered(head, offered);
 
 	list_for_each_entry(prog, &head->plist, link) {
 		if (tc_skip_hw(prog->gen_flags))
@@ -924,17 +989,11 @@ static int cls_bpf_reoffload(struct tcf_proto *tp, bool add, flow_setup_cb_t *cb
 					cls_bpf_reoffload_prog(tp, done, false, cb,
 							       cb_priv, NULL);
 			}
-			cls_bpf_failed_replay.block = tp->chain->block;
-			cls_bpf_failed_replay.cb = cb;
-			cls_bpf_failed_replay.cb_priv = cb_priv;
+			cls_bpf_del_offered(head, offered);
 		}
 		return err;
 	}
 
-	if (add) {
-		head->replayed_cb = cb;
-		head->replayed_cb_priv = cb_priv;
-	}
 	return 0;
 }
 
