@@ -306,7 +306,7 @@ static int load_raw_prog(enum bpf_prog_type type, int ret)
 enum raw_fd {
 	FD_NONE,
 	FD_PROG,	/* a SCHED_CLS program */
-	FD_CLOSED,	/* a descriptor number that is not open */
+	FD_CLOSED,	/* a descriptor number that is not open (stays closed) */
 	FD_FILE,	/* an open file that is no BPF object (/dev/null) */
 	FD_MAP,		/* a BPF map */
 	FD_XDP,		/* a BPF program of another type */
@@ -327,13 +327,16 @@ static int raw_fd(enum raw_fd kind)
 			die("bpf_map_create: %s", strerror(errno));
 		return fd;
 	case FD_FILE:
-	case FD_CLOSED:
 		fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
 			die("open /dev/null: %s", strerror(errno));
-		if (kind == FD_CLOSED)
-			close(fd);
 		return fd;
+	case FD_CLOSED:
+		/* high: the netlink socket opened later must not take it */
+		for (fd = 1000; fd > 100; fd--)
+			if (fcntl(fd, F_GETFD) < 0 && errno == EBADF)
+				return fd;
+		die("no closed descriptor number between 100 and 1000");
 	case FD_NONE:
 		break;
 	}
