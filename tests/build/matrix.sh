@@ -42,7 +42,10 @@ check_classify_calls() {
 	kernel=$(chroot_kernel_release "$line")
 	moddir=$(chroot_module_dir "$root" "$kernel")
 	ours=$(compgen -G "$moddir/updates/dkms/cls_bpf.ko*" | head -n 1) || true
-	intree=$(compgen -G "$moddir/kernel/net/sched/cls_bpf.ko*" | head -n 1) || true
+	# dkms >= 3.1 moves the in-tree module it replaces to original_module/
+	intree=$({ compgen -G "$moddir/kernel/net/sched/cls_bpf.ko*" ||
+		compgen -G "$root/var/lib/dkms/*/original_module/$kernel/*/cls_bpf.ko*"; } |
+		grep -v '\.origin$' | head -n 1) || true
 	if [ -z "$ours" ] || [ -z "$intree" ]; then
 		progress "$line" classify "FAILED: no module (ours: '${ours}', in-tree: '${intree}')"
 		return 1
