@@ -32,10 +32,10 @@ on_window_exit() {
 	exit "$rc"
 }
 
-# The kernel runs this instead of modprobe. For act_gact and the ife
-# metadata modules it says so and waits (at most 60 s) until the test
-# releases it; then act_gact fails and ife-meta-* loads. Anything else goes
-# to the real modprobe at once.
+# The kernel runs this instead of modprobe. For act_gact (requested as
+# "act_gact", or "net-act-gact" on 6.12+) and the ife metadata modules it
+# says so and waits (at most 60 s) until the test releases it; then act_gact
+# fails and ife-meta-* loads. Anything else goes to the real modprobe at once.
 install_hook() {
 	local real
 	real=$(cat "$MODPROBE_PATH")
@@ -43,7 +43,7 @@ install_hook() {
 	cat >"$HOOK_DIR/modprobe" <<EOF
 #!/bin/sh
 case " \$* " in
-*" act_gact "* | *" ife-meta-"*) ;;
+*" act_gact "* | *" net-act-gact "* | *" ife-meta-"*) ;;
 *) exec $real "\$@" ;;
 esac
 touch $HOOK_DIR/started
