@@ -11,6 +11,10 @@
  *   tc_client query  DEV DIR HANDLE PRIO
  *   tc_client detach DEV DIR HANDLE PRIO
  *   tc_client raw    DEV CASE [handle N] [prio N] [replace] [egress]
+ *   tc_client pin    OBJ DIR
+ *   tc_client replace-loop DEV DIR PINNED_A PINNED_B COUNT handle N prio N
+ *   tc_client counters PINNED_MAP SLOTS
+ *   tc_client udp-flood ADDR
  *
  * The libbpf subcommands print "rc=N" (0 or -errno) and, on success of
  * attach/query, "prog_id=N handle=N priority=N"; they exit 0 only on rc=0.
@@ -22,6 +26,13 @@
  * both-fd-ops, bad-flags, bad-gen-flags, unknown-gen-flags, skip-hw,
  * ops-len-mismatch, ops-len-zero, fd-closed, fd-file, fd-map, fd-xdp,
  * skip-sw.
+ *
+ * "pin" loads every program and map of OBJ (libbpf, section types) and pins
+ * them as DIR/NAME.  "replace-loop" replaces the filter HANDLE/PRIO COUNT
+ * times through bpf_tc_attach(BPF_TC_F_REPLACE), alternating the two pinned
+ * programs, and prints "replaced=N failed=N".  "counters" prints the u64
+ * values of an array map as "N N ...".  "udp-flood" sends datagrams to
+ * ADDR port 9 until it is killed.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -73,7 +84,11 @@ static void usage(void)
 		"       tc_client attach DEV DIR OBJ PROG [handle N] [prio N] [replace]\n"
 		"       tc_client query DEV DIR HANDLE PRIO\n"
 		"       tc_client detach DEV DIR HANDLE PRIO\n"
-		"       tc_client raw DEV CASE [handle N] [prio N] [replace] [egress]\n");
+		"       tc_client raw DEV CASE [handle N] [prio N] [replace] [egress]\n"
+		"       tc_client pin OBJ DIR\n"
+		"       tc_client replace-loop DEV DIR PINNED_A PINNED_B COUNT handle N prio N\n"
+		"       tc_client counters PINNED_MAP SLOTS\n"
+		"       tc_client udp-flood ADDR\n");
 	exit(2);
 }
 
@@ -502,6 +517,115 @@ static int cmd_raw(int argc, char **argv)
 	return nl_talk(&req);
 }
 
+/* ---- replace under traffic (functional/54) ---- */
+
+static int cmd_pin(int argc, char **argv)
+{
+	struct bpf_object *obj;
+	int err;
+
+	if (argc != 2)
+		usage();
+	obj = bpf_object__open_file(argv[0], NULL);
+	err = libbpf_get_error(obj);
+	if (err)
+		die("open %s: %s", argv[0], strerror(-err));
+	err = bpf_object__load(obj);
+	if (err)
+		die("load %s: %s", argv[0], strerror(-err));
+	err = bpf_object__pin(obj, argv[1]);
+	if (err)
+		die("pin %s under %s: %s", argv[0], argv[1], strerror(-err));
+	bpf_object__close(obj);
+	return 0;
+}
+
+static int pinned_fd(const char *path)
+{
+	int fd = bpf_obj_get(path);
+
+	if (fd < 0)
+		die("bpf_obj_get %s: %s", path, strerror(errno));
+	return fd;
+}
+
+static int cmd_replace_loop(int argc, char **argv)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook);
+	unsigned long i, count, failed = 0;
+	struct opts o = {};
+	int fds[2], rc, first_rc = 0;
+
+	if (argc < 5)
+		usage();
+	parse_opts(argc - 5, argv + 5, &o);
+	if (!o.handle || !o.prio)
+		die("replace-loop needs handle N and prio N");
+	hook.ifindex = dev_ifindex(argv[0]);
+	hook.attach_point = parse_dir(argv[1], false);
+	fds[0] = pinned_fd(argv[2]);
+	fds[1] = pinned_fd(argv[3]);
+	count = parse_uint(argv[4]);
+
+	for (i = 0; i < count; i++) {
+		LIBBPF_OPTS(bpf_tc_opts, topts,
+			    .prog_fd = fds[i & 1],
+			    .handle = o.handle,
+			    .priority = o.prio,
+			    .flags = BPF_TC_F_REPLACE);
+
+		rc = bpf_tc_attach(&hook, &topts);
+		if (rc) {
+			failed++;
+			if (!first_rc)
+				first_rc = rc;
+		}
+	}
+	printf("replaced=%lu failed=%lu", count - failed, failed);
+	if (first_rc)
+		printf(" first_error=%s", strerror(-first_rc));
+	printf("\n");
+	return failed ? 1 : 0;
+}
+
+static int cmd_counters(int argc, char **argv)
+{
+	unsigned int key, slots;
+	__u64 value;
+	int fd;
+
+	if (argc != 2)
+		usage();
+	fd = pinned_fd(argv[0]);
+	slots = parse_uint(argv[1]);
+	for (key = 0; key < slots; key++) {
+		if (bpf_map_lookup_elem(fd, &key, &value))
+			die("lookup %s[%u]: %s", argv[0], key, strerror(errno));
+		printf("%s%llu", key ? " " : "", (unsigned long long)value);
+	}
+	printf("\n");
+	return 0;
+}
+
+static int cmd_udp_flood(int argc, char **argv)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(9) };
+	static const char payload[] = "cls-bpf-test";
+	int fd;
+
+	if (argc != 1)
+		usage();
+	if (inet_pton(AF_INET, argv[0], &to.sin_addr) != 1)
+		die("bad address '%s'", argv[0]);
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&to, sizeof(to)))
+		die("udp socket to %s: %s", argv[0], strerror(errno));
+	/* Errors (ICMP port unreachable, ENOBUFS) do not stop the flood. */
+	for (;;)
+		if (send(fd, payload, sizeof(payload), 0) < 0 && errno == EBADF)
+			return 1;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd;
@@ -525,6 +649,14 @@ int main(int argc, char **argv)
 		return cmd_query_detach(argc, argv, false);
 	if (!strcmp(cmd, "raw"))
 		return cmd_raw(argc, argv);
+	if (!strcmp(cmd, "pin"))
+		return cmd_pin(argc, argv);
+	if (!strcmp(cmd, "replace-loop"))
+		return cmd_replace_loop(argc, argv);
+	if (!strcmp(cmd, "counters"))
+		return cmd_counters(argc, argv);
+	if (!strcmp(cmd, "udp-flood"))
+		return cmd_udp_flood(argc, argv);
 	usage();
 	return 2;
 }
