@@ -434,6 +434,26 @@ static int cls_bpf_delete(struct tcf_proto *tp, void *arg, bool *last,
 	return 0;
 }
 
+/*
+ * The core removes a tp it created for a request that failed. When that
+ * request's change() dropped rtnl to autoload an action module, other
+ * requests may have added filters to the tp meanwhile (or be building
+ * them): without this check the core would destroy those with the tp.
+ * Reserved handles count, as in flower: the tp is empty only when no
+ * filter holds or is taking a handle.
+ */
+static bool cls_bpf_delete_empty(struct tcf_proto *tp)
+{
+	struct cls_bpf_head *head = rtnl_dereference(tp->root);
+
+	ASSERT_RTNL();
+	spin_lock(&tp->lock);
+	tp->deleting = idr_is_empty(&head->handle_idr);
+	spin_unlock(&tp->lock);
+
+	return tp->deleting;
+}
+
 static void cls_bpf_destroy(struct tcf_proto *tp, bool rtnl_held,
 			    struct netlink_ext_ack *extack)
 {
@@ -694,8 +714,12 @@ static int cls_bpf_change_common(struct net *net, struct sk_buff *in_skb,
 
 	ret = cbpf_exts_validate(net, tp, tb, tca[TCA_RATE], &prog->exts, cf,
 				 extack);
-	if (ret < 0)
+	if (ret < 0) {
+		/* actions do not always say why: act_police parses without extack */
+		if (ret != -EAGAIN && extack && !extack->_msg)
+			NL_SET_ERR_MSG(extack, "Invalid action or police of the filter");
 		goto errout_idr;
+	}
 	/*
 	 * tcf_exts_validate() may drop rtnl: the core's action autoload then
 	 * fails (-EAGAIN makes the core replay the request), but act_ife loads
@@ -1006,6 +1030,7 @@ static struct tcf_proto_ops cls_bpf_ops __read_mostly = {
 	.get		=	cls_bpf_get,
 	.change		=	cls_bpf_change,
 	.delete		=	cls_bpf_delete,
+	.delete_empty	=	cls_bpf_delete_empty,
 	.walk		=	cls_bpf_walk,
 	.reoffload	=	cls_bpf_reoffload,
 	.dump		=	cls_bpf_dump,
