@@ -32,7 +32,7 @@ parse_args() {
 # Suites that exist and contain at least one test script.
 find_suites() {
 	local s
-	for s in functional offload; do
+	for s in functional offload robustness; do
 		compgen -G "$REPO_DIR/tests/$s/[0-9]*.sh" >/dev/null && SUITES+=("tests/$s")
 	done
 	return 0

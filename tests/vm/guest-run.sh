@@ -14,7 +14,8 @@ MODE='' LINE='' VERSION='' RESULTS='' TEST_TIMEOUT=300
 SUITE_DIRS=()
 KREL=$(uname -r)
 ARTIFACTS=/opt/cls-bpf-test/artifacts
-KERNEL_LOG_PATTERN='WARNING:|BUG:|BUG [a-z]|Oops|KFENCE|slub|general protection|Call Trace'
+# Kernel splats: warnings, oopses, KASAN/KFENCE/slub reports, lockdep, RCU stalls.
+export KERNEL_LOG_PATTERN='WARNING:|BUG:|BUG [a-z]|Oops|KASAN|KFENCE|slub|general protection|Call Trace|circular locking|detected stall'
 
 parse_args() {
 	while [ $# -gt 0 ]; do
@@ -151,16 +152,18 @@ run_test() {
 	local suite=$1 script=$2 name log rc=0 start secs
 	name=$suite/$(basename "$script" .sh)
 	log=$RESULTS/logs/$name.log
-	mkdir -p "${log%/*}"
+	mkdir -p "${log%/*}" "$log.d"
 	kmsg "begin $name"
 	start=$(date +%s)
 	(
 		cd "$(dirname "$script")"
 		exec env TEST_ARTIFACTS="$ARTIFACTS" TEST_MODE="$MODE" TEST_KERNEL_LINE="$LINE" \
 			TEST_MODULE_VERSION="$VERSION" TEST_TMPDIR="$(mktemp -d)" \
+			TEST_OUTDIR="$log.d" \
 			timeout -k 10 "$TEST_TIMEOUT" bash "$script"
 	) </dev/null >"$log" 2>&1 || rc=$?
 	secs=$(($(date +%s) - start))
+	rmdir "$log.d" 2>/dev/null || true
 	kmsg "end $name rc=$rc"
 	echo "$name ${secs}s rc=$rc" >>"$RESULTS/times.txt"
 	case "$rc" in

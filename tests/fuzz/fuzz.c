@@ -1,0 +1,1009 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fuzz - a seeded netlink fuzzer for the tc "bpf" classifier.
+ *
+ *   fuzz --seed S --count N --target DEV:ingress|DEV:egress|block:N ...
+ *        [--owner W] [--check-every K] [--log FILE] [--bound-dev DEV]
+ *        [--mirred-dev DEV] [--require-extack]
+ *   fuzz --replay FILE --target ...      (same targets and pool as the run)
+ *
+ * Every case is an RTM_NEWTFILTER, RTM_DELTFILTER, RTM_GETTFILTER or a
+ * dump built from a grammar of cls_bpf's attributes (valid and broken
+ * TCA_BPF_* values and sizes, classic BPF of 0..4097 instructions, fds
+ * from a pool of good and bad descriptors, names, flags, classids, nested
+ * actions) on one of the targets, sent with NETLINK_EXT_ACK.  Case K
+ * depends only on (S, K) and, for a share of the cases, on the filters the
+ * run has made so far.  Each case is one log line ending in the hex of the
+ * request, so "fuzz --replay" sends exactly those requests again.
+ *
+ * The run keeps a model of the filters it made (from NLM_F_ECHO answers
+ * and successful deletes) and every K cases compares a full dump of every
+ * target with it: handle, prio, chain, kind, program id, flags.  GET of a
+ * modelled handle must find it.  With --owner W the run only touches
+ * handles of its own range (W << 16 | 1..64) and checks only those, so
+ * several runs can share devices, prios and chains.
+ *
+ * Prints "fuzz: seed=S cases=N accepted=A rejected=R nomsg=M checks=C"
+ * and, per operation and errno, the rejections that came without an
+ * extack message.  Exit 0, or 1 on a model difference, a lost answer or
+ * (with --require-extack) a rejection without a message; 2 on bad usage.
+ */
+#include "nlmsg.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <net/if.h>
+#include <sys/syscall.h>
+#include <linux/bpf.h>
+#include <linux/filter.h>
+#include <linux/if_ether.h>
+#include <linux/tc_act/tc_gact.h>
+#include <linux/tc_act/tc_mirred.h>
+#include <linux/tc_act/tc_skbedit.h>
+
+#define MAX_TARGETS	8
+#define MAX_MODEL	4096
+#define OWNER_HANDLES	64
+#define CLOSED_FD	900
+
+struct target {
+	char name[IFNAMSIZ + 16];
+	__u32 ifindex;		/* TCM_IFINDEX_MAGIC_BLOCK for a block */
+	__u32 parent;		/* clsact hook, or the block index */
+};
+
+struct model_entry {
+	int target;
+	__u32 chain, prio, handle, protocol, prog_id, flags, skip, classid;
+};
+
+enum pool_fd {
+	FD_PROG_OK, FD_PROG_UNSPEC, FD_PROG_SHOT, FD_SOCKET_FILTER, FD_XDP,
+	FD_MAP, FD_DEVNULL, FD_CLOSED, FD_BOUND, FD_MINUS_ONE, POOL_SIZE
+};
+
+static const char *const pool_names[POOL_SIZE] = {
+	"prog-ok", "prog-unspec", "prog-shot", "socket-filter", "xdp",
+	"map", "devnull", "closed", "bound-other-dev", "minus-one",
+};
+
+static struct {
+	unsigned long long seed;
+	unsigned long count, check_every;
+	int owner;			/* -1: whole handle space */
+	bool require_extack;
+	const char *log_path, *replay_path, *bound_dev, *mirred_dev;
+	struct target targets[MAX_TARGETS];
+	int ntargets;
+	int pool[POOL_SIZE];
+	__u32 mirred_ifindex;
+} cfg = { .count = 1000, .check_every = 250, .owner = -1 };
+
+static struct model_entry model[MAX_MODEL];
+static int nmodel;
+
+static struct {
+	unsigned long cases, accepted, rejected, nomsg, checks;
+	unsigned long nomsg_by[4][160];
+} stats;
+
+static FILE *logf;
+
+enum op { OP_NEW, OP_DEL, OP_GET, OP_DUMP, NOPS };
+static const char *const op_names[NOPS] = { "new", "del", "get", "dump" };
+
+/* ---- randomness: case K is a function of (seed, K) ---- */
+
+static __u64 rng_state;
+
+static __u64 rnd(void)
+{
+	__u64 z = (rng_state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static unsigned int below(unsigned int n)
+{
+	return (unsigned int)(rnd() % n);
+}
+
+static bool chance(unsigned int percent)
+{
+	return below(100) < percent;
+}
+
+static __u32 pick(const __u32 *v, unsigned int n)
+{
+	return v[below(n)];
+}
+
+#define PICK(...) ({ const __u32 _v[] = { __VA_ARGS__ }; \
+		     pick(_v, sizeof(_v) / sizeof(_v[0])); })
+
+/* Set when the case being built holds an attribute that lies about itself. */
+static bool lied;
+/*
+ * Set when it holds a classic BPF program of 4000+ instructions: such a
+ * filter is larger than any netlink message the kernel sends, so it is
+ * neither echoed nor dumped; the run deletes it again at once.
+ */
+static bool big;
+
+/* ---- the fd pool ---- */
+
+static int bpf_load(__u32 type, const struct bpf_insn *insns, __u32 n, __u32 ifindex)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = type;
+	attr.insns = (__u64)(unsigned long)insns;
+	attr.insn_cnt = n;
+	attr.license = (__u64)(unsigned long)"GPL";
+	attr.prog_ifindex = ifindex;
+	return (int)syscall(__NR_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
+}
+
+static int load_ret(__u32 type, int ret, __u32 ifindex)
+{
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = ret },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+
+	return bpf_load(type, insns, 2, ifindex);
+}
+
+static int map_create(void)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.map_type = BPF_MAP_TYPE_ARRAY;
+	attr.key_size = 4;
+	attr.value_size = 4;
+	attr.max_entries = 1;
+	return (int)syscall(__NR_bpf, BPF_MAP_CREATE, &attr, sizeof(attr));
+}
+
+/*
+ * Made before any other descriptor is opened, in a fixed order, so that a
+ * replay gets the same fd numbers as the run it replays.
+ */
+static void make_pool(void)
+{
+	__u32 bound = 0;
+	int i;
+
+	if (cfg.bound_dev && !(bound = if_nametoindex(cfg.bound_dev)))
+		nl_die("no device %s", cfg.bound_dev);
+	cfg.pool[FD_PROG_OK] = load_ret(BPF_PROG_TYPE_SCHED_CLS, TC_ACT_OK, 0);
+	cfg.pool[FD_PROG_UNSPEC] = load_ret(BPF_PROG_TYPE_SCHED_CLS, TC_ACT_UNSPEC, 0);
+	cfg.pool[FD_PROG_SHOT] = load_ret(BPF_PROG_TYPE_SCHED_CLS, TC_ACT_SHOT, 0);
+	cfg.pool[FD_SOCKET_FILTER] = load_ret(BPF_PROG_TYPE_SOCKET_FILTER, 0, 0);
+	cfg.pool[FD_XDP] = load_ret(BPF_PROG_TYPE_XDP, 2, 0);
+	cfg.pool[FD_MAP] = map_create();
+	cfg.pool[FD_DEVNULL] = open("/dev/null", O_RDONLY);
+	cfg.pool[FD_CLOSED] = CLOSED_FD;
+	cfg.pool[FD_BOUND] = bound ? load_ret(BPF_PROG_TYPE_SCHED_CLS, TC_ACT_OK, bound) : -1;
+	cfg.pool[FD_MINUS_ONE] = -1;
+	for (i = 0; i < FD_CLOSED; i++)
+		if (cfg.pool[i] < 0)
+			nl_die("pool %s: %s", pool_names[i], strerror(errno));
+	if (bound && cfg.pool[FD_BOUND] < 0)
+		nl_die("pool %s on %s: %s", pool_names[FD_BOUND], cfg.bound_dev, strerror(errno));
+	if (fcntl(CLOSED_FD, F_GETFD) >= 0)
+		nl_die("fd %d must stay closed", CLOSED_FD);
+}
+
+/* ---- the model ---- */
+
+static __u32 skip_bits(__u32 gen_flags)
+{
+	return gen_flags & (TCA_CLS_FLAGS_SKIP_HW | TCA_CLS_FLAGS_SKIP_SW);
+}
+
+static bool owned(__u32 handle)
+{
+	return cfg.owner < 0 || (handle >> 16 == (__u32)cfg.owner &&
+				 (handle & 0xffff) >= 1 && (handle & 0xffff) <= OWNER_HANDLES);
+}
+
+static struct model_entry *model_find(int t, __u32 chain, __u32 prio, __u32 handle)
+{
+	int i;
+
+	for (i = 0; i < nmodel; i++)
+		if (model[i].target == t && model[i].chain == chain &&
+		    model[i].prio == prio && model[i].handle == handle)
+			return &model[i];
+	return NULL;
+}
+
+static void model_set(int t, const struct nl_filter *f)
+{
+	struct model_entry *m = model_find(t, f->chain, f->prio, f->handle);
+
+	if (!m) {
+		if (nmodel == MAX_MODEL)
+			nl_die("model full");
+		m = &model[nmodel++];
+	}
+	*m = (struct model_entry){ t, f->chain, f->prio, f->handle, f->protocol,
+				   f->prog_id, f->flags, skip_bits(f->gen_flags), f->classid };
+}
+
+/* Forget what a successful delete removed: one filter, a prio or a chain. */
+static void model_delete(int t, __u32 chain, __u32 prio, __u32 handle)
+{
+	int i;
+
+	for (i = 0; i < nmodel; i++) {
+		struct model_entry *m = &model[i];
+
+		if (m->target != t || m->chain != chain)
+			continue;
+		if (prio && (m->prio != prio || (handle && m->handle != handle)))
+			continue;
+		*m = model[--nmodel];
+		i--;
+	}
+}
+
+/* ---- request grammar ---- */
+
+struct request {
+	struct nl_req req;
+	enum op op;
+	int target;
+	bool lied, big;
+	__u32 protocol;		/* as tcm_info carries it (network order) */
+	__u32 chain, prio, handle;
+	bool has_chain, has_options;
+};
+
+static void put_maybe_lying(struct nl_req *req, unsigned short type,
+			    const void *data, unsigned int len)
+{
+	unsigned int hdrlen = len;
+
+	if (chance(4))
+		hdrlen = len ? below(len) : 0;			/* truncated */
+	else if (chance(2))
+		hdrlen = len + 1 + below(64);			/* oversized */
+	lied |= hdrlen != len;
+	nl_put_raw(req, type, data, len, hdrlen);
+}
+
+static void put_u32_attr(struct nl_req *req, unsigned short type, __u32 v)
+{
+	__u64 wide = v;
+
+	if (chance(3)) {
+		nl_put(req, type, &wide, sizeof(wide));		/* too long */
+		lied = true;
+	} else if (chance(3)) {
+		nl_put(req, type, &v, 2);			/* too short */
+		lied = true;
+	} else {
+		put_maybe_lying(req, type, &v, sizeof(v));
+	}
+}
+
+static void put_u16_attr(struct nl_req *req, unsigned short type, __u16 v)
+{
+	__u32 wide = v;
+
+	if (chance(3)) {
+		nl_put(req, type, &wide, sizeof(wide));		/* too long */
+		lied = true;
+	} else {
+		put_maybe_lying(req, type, &v, sizeof(v));
+	}
+}
+
+static void put_cbpf(struct nl_req *req)
+{
+	static struct sock_filter ops[4097];
+	__u32 n, i, len_attr;
+
+	switch (below(8)) {
+	case 0:	/* ret #-1: the filter's classid */
+		n = 1;
+		ops[0] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 0xffffffff);
+		break;
+	case 1:	/* match IPv4, else ret #0 */
+		n = 4;
+		ops[0] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 12);
+		ops[1] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_IP, 0, 1);
+		ops[2] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 0x10001);
+		ops[3] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 0);
+		break;
+	case 2:	/* valid but hostile: out-of-packet load, divide by X = 0 */
+		n = 5;
+		ops[0] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0x7ffffff0);
+		ops[1] = (struct sock_filter)BPF_STMT(BPF_LDX | BPF_IMM, 0);
+		ops[2] = (struct sock_filter)BPF_STMT(BPF_ALU | BPF_DIV | BPF_X, 0);
+		ops[3] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_B | BPF_IND, 0xffff);
+		ops[4] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_A, 0);
+		break;
+	case 3:	/* the largest legal program, and one more */
+		n = chance(50) ? 4096 : 4097;
+		big = true;
+		for (i = 0; i < n - 1; i++)
+			ops[i] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_IMM, i);
+		ops[n - 1] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 0);
+		break;
+	case 4:	/* none at all */
+		n = 0;
+		break;
+	default: /* random instructions */
+		n = 1 + below(16);
+		for (i = 0; i < n; i++) {
+			ops[i].code = chance(50) ? (__u16)rnd() :
+				(__u16)PICK(BPF_LD | BPF_W | BPF_ABS, BPF_LDX | BPF_MSH | BPF_B,
+					    BPF_JMP | BPF_JA, BPF_JMP | BPF_JGT | BPF_K,
+					    BPF_ALU | BPF_MOD | BPF_K, BPF_MISC | BPF_TAX,
+					    BPF_ST, BPF_RET | BPF_K, BPF_RET | BPF_A);
+			ops[i].jt = (__u8)below(4);
+			ops[i].jf = (__u8)below(4);
+			ops[i].k = chance(50) ? (__u32)rnd() : below(64);
+		}
+		break;
+	}
+	len_attr = n;
+	if (chance(15))
+		len_attr = chance(50) ? n + 1 : n - 1;		/* OPS_LEN != payload */
+	if (!chance(5))
+		put_u16_attr(req, TCA_BPF_OPS_LEN, (__u16)len_attr);
+	if (!chance(5))
+		put_maybe_lying(req, TCA_BPF_OPS, ops, n * sizeof(ops[0]));
+}
+
+static void put_cbpf_valid_len(struct nl_req *req)
+{
+	struct sock_filter ret = BPF_STMT(BPF_RET | BPF_K, 0xffffffff);
+	__u16 one = 1;
+
+	nl_put(req, TCA_BPF_OPS_LEN, &one, sizeof(one));
+	nl_put(req, TCA_BPF_OPS, &ret, sizeof(ret));
+}
+
+static void put_name(struct nl_req *req)
+{
+	static char long_name[300];
+
+	switch (below(4)) {
+	case 0:
+		nl_put(req, TCA_BPF_NAME, "fuzz", 5);
+		break;
+	case 1:	/* no terminating NUL */
+		nl_put(req, TCA_BPF_NAME, "unterminated", 12);
+		break;
+	case 2:
+		memset(long_name, 'n', sizeof(long_name) - 1);
+		nl_put(req, TCA_BPF_NAME, long_name, sizeof(long_name));
+		break;
+	default:
+		nl_put(req, TCA_BPF_NAME, "", 0);
+		break;
+	}
+}
+
+static void put_gact(struct nl_req *req)
+{
+	struct tc_gact p = { .index = chance(30) ? 1 + below(3) : 0 };
+
+	p.action = (int)PICK(TC_ACT_OK, TC_ACT_SHOT, TC_ACT_PIPE, TC_ACT_UNSPEC,
+			     TC_ACT_GOTO_CHAIN | 1, 0x7fffffff);
+	put_maybe_lying(req, TCA_GACT_PARMS, &p, sizeof(p));
+}
+
+static void put_police(struct nl_req *req)
+{
+	static __u32 rtab[256];
+	struct tc_police p = { .action = TC_ACT_SHOT, .burst = 10000, .mtu = 2048 };
+
+	p.index = chance(30) ? 1 + below(3) : 0;
+	p.rate.rate = chance(80) ? 125000 : (__u32)rnd();
+	p.rate.cell_log = (unsigned char)(chance(80) ? 3 : below(256));
+	put_maybe_lying(req, TCA_POLICE_TBF, &p, sizeof(p));
+	if (!chance(10))
+		put_maybe_lying(req, TCA_POLICE_RATE, rtab, chance(90) ? sizeof(rtab) : 100);
+}
+
+static void put_mirred(struct nl_req *req)
+{
+	struct tc_mirred p = { .action = TC_ACT_STOLEN };
+
+	p.eaction = (int)PICK(TCA_EGRESS_REDIR, TCA_EGRESS_MIRROR, TCA_INGRESS_REDIR,
+			      TCA_INGRESS_MIRROR, 77);
+	p.ifindex = chance(80) && cfg.mirred_ifindex ? cfg.mirred_ifindex : (__u32)rnd();
+	put_maybe_lying(req, TCA_MIRRED_PARMS, &p, sizeof(p));
+}
+
+static void put_skbedit(struct nl_req *req)
+{
+	struct tc_skbedit p = { .action = TC_ACT_PIPE };
+
+	put_maybe_lying(req, TCA_SKBEDIT_PARMS, &p, sizeof(p));
+	nl_put_u32(req, TCA_SKBEDIT_PRIORITY, (__u32)rnd());
+}
+
+/* One action: gact, police, mirred, skbedit or a kind no module has. */
+static void put_action(struct nl_req *req, unsigned short order)
+{
+	static const char *const kinds[] = { "gact", "police", "mirred", "skbedit", "nosuchact" };
+	const char *kind = kinds[below(5)];
+	struct rtattr *act, *opts;
+	__u64 junk = rnd();
+
+	act = nl_nest_start(req, order);
+	nl_put(req, TCA_ACT_KIND, kind, strlen(kind) + 1);
+	opts = chance(95) ? nl_nest_start(req, TCA_ACT_OPTIONS) : NULL;
+	if (opts) {
+		if (!strcmp(kind, "gact"))
+			put_gact(req);
+		else if (!strcmp(kind, "police"))
+			put_police(req);
+		else if (!strcmp(kind, "mirred"))
+			put_mirred(req);
+		else if (!strcmp(kind, "skbedit"))
+			put_skbedit(req);
+		else
+			nl_put(req, 1, &junk, sizeof(junk));
+		nl_nest_end(req, opts);
+	}
+	nl_nest_end(req, act);
+}
+
+static void put_actions(struct nl_req *req)
+{
+	struct rtattr *nest = nl_nest_start(req, TCA_BPF_ACT);
+	unsigned int i, n = 1 + below(3);
+
+	for (i = 0; i < n; i++)
+		put_action(req, (unsigned short)(chance(90) ? i + 1 : below(40)));
+	nl_nest_end(req, nest);
+}
+
+static void put_options(struct nl_req *req)
+{
+	struct rtattr *nest = nl_nest_start(req, TCA_OPTIONS);
+	unsigned int src = below(100);
+	__u64 junk = rnd();
+
+	if (src < 55) {			/* an fd */
+		int fd = cfg.pool[below(POOL_SIZE)];
+
+		if (chance(60))
+			fd = cfg.pool[FD_PROG_OK + below(3)];
+		put_u32_attr(req, TCA_BPF_FD, chance(3) ? (__u32)rnd() : (__u32)fd);
+		if (chance(60))
+			put_name(req);
+	} else if (src < 80) {		/* classic BPF */
+		if (chance(40))
+			put_cbpf_valid_len(req);
+		else
+			put_cbpf(req);
+	} else if (src < 88) {		/* both */
+		put_u32_attr(req, TCA_BPF_FD, (__u32)cfg.pool[FD_PROG_OK]);
+		put_cbpf_valid_len(req);
+	}				/* else neither */
+	if (chance(75))
+		put_u32_attr(req, TCA_BPF_FLAGS, chance(85) ? TCA_BPF_FLAG_ACT_DIRECT :
+			     PICK(0, 2, 3, 0xffffffff, (__u32)rnd()));
+	if (chance(35))
+		put_u32_attr(req, TCA_BPF_FLAGS_GEN,
+			     PICK(0, TCA_CLS_FLAGS_SKIP_HW, TCA_CLS_FLAGS_SKIP_SW,
+				  TCA_CLS_FLAGS_SKIP_HW | TCA_CLS_FLAGS_SKIP_SW,
+				  TCA_CLS_FLAGS_IN_HW, TCA_CLS_FLAGS_VERBOSE, 0x100,
+				  (__u32)rnd()));
+	if (chance(30))
+		put_u32_attr(req, TCA_BPF_CLASSID, PICK(0, 0x10001, 0xffffffff, 0xffff0000,
+							  (__u32)rnd()));
+	if (chance(20))
+		put_actions(req);
+	if (chance(3)) {
+		struct rtattr *police = nl_nest_start(req, TCA_BPF_POLICE);
+
+		put_police(req);
+		nl_nest_end(req, police);
+	}
+	if (chance(3))
+		nl_put(req, TCA_BPF_ID, &junk, 4);		/* dump-only attributes */
+	if (chance(3))
+		nl_put(req, (unsigned short)(TCA_BPF_ID + 1 + below(8)), &junk, below(9));
+	nl_nest_end(req, nest);
+}
+
+/* A key of a filter this run made, for the cases that aim at one. */
+static const struct model_entry *pick_model(void)
+{
+	return nmodel ? &model[below((unsigned int)nmodel)] : NULL;
+}
+
+static void pick_key(struct request *r)
+{
+	const struct model_entry *m = chance(50) ? pick_model() : NULL;
+
+	if (m) {
+		r->target = m->target;
+		r->chain = m->chain;
+		r->prio = m->prio;
+		r->handle = m->handle;
+		r->has_chain = m->chain || chance(50);
+		return;
+	}
+	r->target = (int)below((unsigned int)cfg.ntargets);
+	r->has_chain = chance(35);
+	r->chain = r->has_chain ? PICK(0, 1, 2, 0x7fffffff, 0xffffffff, (__u32)rnd()) : 0;
+	if (cfg.owner >= 0) {
+		r->chain = r->has_chain ? below(2) : 0;
+		r->prio = 1 + below(3);
+		r->handle = (__u32)cfg.owner << 16 | (1 + below(OWNER_HANDLES));
+		return;
+	}
+	r->prio = PICK(0, 1, 2, 3, 0xffff, (__u32)rnd() & 0xffff);
+	r->handle = PICK(0, 1, 2, 3, 4, 0xffffffff, (__u32)rnd());
+}
+
+static void build_case(struct request *r)
+{
+	struct nl_req *req = &r->req;
+	const struct target *t;
+	__u16 flags = NLM_F_ACK;
+	__u32 protocol = ETH_P_ALL;
+	unsigned int o = below(100);
+
+	lied = false;
+	big = false;
+	r->op = o < 60 ? OP_NEW : o < 75 ? OP_DEL : o < 90 ? OP_GET : OP_DUMP;
+	pick_key(r);
+	t = &cfg.targets[r->target];
+	if (cfg.owner < 0 && chance(5))
+		protocol = PICK(ETH_P_IP, ETH_P_IPV6, 0, (__u32)rnd() & 0xffff);
+	switch (r->op) {
+	case OP_NEW:
+		flags |= NLM_F_ECHO | (__u16)PICK(NLM_F_CREATE | NLM_F_EXCL, NLM_F_CREATE,
+						  NLM_F_CREATE | NLM_F_REPLACE, NLM_F_REPLACE, 0,
+						  NLM_F_CREATE | NLM_F_EXCL | NLM_F_REPLACE);
+		nl_init(req, RTM_NEWTFILTER, flags);
+		break;
+	case OP_DEL:
+		nl_init(req, RTM_DELTFILTER, flags);
+		break;
+	case OP_GET:
+		nl_init(req, RTM_GETTFILTER, flags);
+		break;
+	default:
+		nl_init(req, RTM_GETTFILTER, NLM_F_DUMP);
+		break;
+	}
+	req->t.tcm_ifindex = (int)t->ifindex;
+	req->t.tcm_parent = t->parent;
+	if (r->op != OP_DUMP) {
+		req->t.tcm_handle = r->handle;
+		req->t.tcm_info = TC_H_MAKE(r->prio << 16, htons((__u16)protocol));
+	}
+	if (r->op != OP_DUMP || chance(50))
+		nl_put(req, TCA_KIND, "bpf", 4);
+	if (r->has_chain)
+		put_u32_attr(req, TCA_CHAIN, r->chain);
+	r->has_options = r->op == OP_NEW && !chance(4);
+	if (r->has_options)
+		put_options(req);
+	r->lied = lied;
+	r->big = big && r->op == OP_NEW;
+	r->protocol = htons((__u16)protocol);
+	if (r->big) {	/* the run must know the key to delete it again */
+		if (!r->prio)
+			r->prio = 1;
+		if (!r->handle)
+			r->handle = 1;
+		req->t.tcm_handle = r->handle;
+		req->t.tcm_info = TC_H_MAKE(r->prio << 16, r->protocol);
+	}
+}
+
+/* ---- logging and replay ---- */
+
+static void log_hex(const struct nl_req *req)
+{
+	const unsigned char *p = (const unsigned char *)&req->n;
+	__u32 i;
+
+	if (!logf)
+		return;
+	fputs(" hex=", logf);
+	for (i = 0; i < req->n.nlmsg_len; i++)
+		fprintf(logf, "%02x", p[i]);
+}
+
+static void log_case(unsigned long k, const struct request *r, const struct nl_answer *a)
+{
+	if (!logf)
+		return;
+	fprintf(logf, "case %lu op=%s target=%s chain=%s%u prio=%u handle=%#x -> errno=%d (%s) msg=\"%s\"",
+		k, op_names[r->op], cfg.targets[r->target].name, r->has_chain ? "" : "none:",
+		r->chain, r->prio, r->handle, a->error, a->error ? strerrorname_np(a->error) : "0",
+		a->msg);
+	log_hex(&r->req);
+	fputc('\n', logf);
+}
+
+static int unhex(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+static int replay(int sk)
+{
+	static char line[2 * (sizeof(struct nl_req) + 64)];
+	static struct nl_req req;
+	struct nl_answer a = { 0 };
+	FILE *f = fopen(cfg.replay_path, "r");
+	unsigned long n = 0;
+
+	if (!f)
+		nl_die("open %s: %s", cfg.replay_path, strerror(errno));
+	while (fgets(line, sizeof(line), f)) {
+		char *h = strstr(line, " hex=");
+		unsigned char *p = (unsigned char *)&req;
+		size_t i;
+
+		if (!h)
+			continue;
+		for (h += 5, i = 0; unhex(h[0]) >= 0 && unhex(h[1]) >= 0 && i < sizeof(req); h += 2)
+			p[i++] = (unsigned char)(unhex(h[0]) << 4 | unhex(h[1]));
+		if (i < NLMSG_LENGTH(sizeof(struct tcmsg)) || req.n.nlmsg_len != i)
+			nl_die("bad hex in: %.60s", line);
+		if (nl_talk(sk, &req, &a) < 0)
+			nl_die("no answer: %s", strerror(errno));
+		printf("replay %lu -> errno=%d (%s) msg=\"%s\"\n", n++, a.error,
+		       a.error ? strerrorname_np(a.error) : "0", a.msg);
+	}
+	fclose(f);
+	return 0;
+}
+
+/* ---- oracles ---- */
+
+/*
+ * A dump fails with EMSGSIZE while a concurrent run's big filter exists
+ * (it deletes it at once): try again for a while.
+ */
+static int dump_target(int sk, int t, struct nl_answer *a)
+{
+	struct nl_req req;
+	int tries = 0;
+
+	do {
+		nl_init(&req, RTM_GETTFILTER, NLM_F_DUMP);
+		req.t.tcm_ifindex = (int)cfg.targets[t].ifindex;
+		req.t.tcm_parent = cfg.targets[t].parent;
+		if (nl_talk(sk, &req, a) < 0)
+			break;
+		if (a->error == EMSGSIZE)
+			usleep(10000);
+	} while (a->error == EMSGSIZE && ++tries < 200);
+	if (a->error || tries == 200) {
+		fprintf(stderr, "fuzz: dump of %s failed: %s\n", cfg.targets[t].name,
+			a->error ? strerror(a->error) : "no answer");
+		return -1;
+	}
+	return 0;
+}
+
+static bool same(const struct model_entry *m, const struct nl_filter *f)
+{
+	return !strcmp(f->kind, "bpf") && m->prog_id == f->prog_id && m->flags == f->flags &&
+	       m->skip == skip_bits(f->gen_flags) && m->classid == f->classid;
+}
+
+static void print_filter(const char *what, const struct nl_filter *f)
+{
+	fprintf(stderr, "fuzz:   %s chain %u prio %u handle %#x kind %s id %u flags %#x gen %#x classid %#x\n",
+		what, f->chain, f->prio, f->handle, f->kind, f->prog_id, f->flags, f->gen_flags,
+		f->classid);
+}
+
+/* Every filter in the dumps is in the model and equal; and none is missing. */
+static int check_model(int sk, unsigned long k)
+{
+	struct nl_answer a = { 0 };
+	int t, i, seen = 0, bad = 0;
+
+	stats.checks++;
+	for (t = 0; t < cfg.ntargets; t++) {
+		if (dump_target(sk, t, &a))
+			return -1;
+		for (i = 0; i < a.nfilters; i++) {
+			const struct nl_filter *f = &a.filters[i];
+			const struct model_entry *m;
+
+			if (!f->has_options || !owned(f->handle))
+				continue;
+			seen++;
+			m = model_find(t, f->chain, f->prio, f->handle);
+			if (!m || !same(m, f)) {
+				fprintf(stderr, "fuzz: after case %lu, %s has a filter the model %s:\n",
+					k, cfg.targets[t].name, m ? "has otherwise" : "lacks");
+				print_filter("dump ", f);
+				if (m)
+					fprintf(stderr, "fuzz:   model id %u flags %#x skip %#x classid %#x\n",
+						m->prog_id, m->flags, m->skip, m->classid);
+				bad++;
+			}
+		}
+	}
+	if (seen != nmodel) {
+		fprintf(stderr, "fuzz: after case %lu the dumps hold %d filters, the model %d\n",
+			k, seen, nmodel);
+		bad++;
+	}
+	free(a.filters);
+	return bad ? -1 : 0;
+}
+
+/* GET of a modelled handle finds the modelled filter; others are absent. */
+static int check_get(unsigned long k, const struct request *r, const struct nl_answer *a)
+{
+	const struct model_entry *m;
+
+	if (!r->prio || !r->handle || !owned(r->handle) || r->lied)
+		return 0;
+	m = model_find(r->target, r->chain, r->prio, r->handle);
+	if (m && r->protocol && r->protocol != m->protocol)
+		return 0;	/* "not found" is right: another tp's protocol */
+	if (m && (a->error || a->nfilters != 1 || !same(m, &a->filters[0]))) {
+		fprintf(stderr, "fuzz: case %lu: get of modelled handle %#x: errno %d, %d filters\n",
+			k, r->handle, a->error, a->nfilters);
+		return -1;
+	}
+	if (!m && !a->error) {
+		fprintf(stderr, "fuzz: case %lu: get found handle %#x the model lacks\n",
+			k, r->handle);
+		return -1;
+	}
+	return 0;
+}
+
+/* Delete the big filter a request made; it cannot be modelled. */
+static int delete_big(int sk, unsigned long k, const struct request *r)
+{
+	static struct nl_req req;
+	struct nl_answer a = { 0 };
+	const struct target *t = &cfg.targets[r->target];
+
+	nl_init(&req, RTM_DELTFILTER, NLM_F_ACK);
+	req.t.tcm_ifindex = (int)t->ifindex;
+	req.t.tcm_parent = t->parent;
+	req.t.tcm_handle = r->handle;
+	req.t.tcm_info = TC_H_MAKE(r->prio << 16, r->protocol);
+	nl_put(&req, TCA_KIND, "bpf", 4);
+	if (r->has_chain)
+		nl_put_u32(&req, TCA_CHAIN, r->chain);
+	if (nl_talk(sk, &req, &a) < 0 || a.error) {
+		fprintf(stderr, "fuzz: case %lu: cannot delete its big filter: %s\n",
+			k, a.error ? strerror(a.error) : "no answer");
+		free(a.filters);
+		return -1;
+	}
+	free(a.filters);
+	return 0;
+}
+
+static void learn(const struct request *r, const struct nl_answer *a)
+{
+	int i;
+
+	if (a->error)
+		return;
+	switch (r->op) {
+	case OP_NEW:
+		for (i = 0; i < a->nfilters; i++)
+			model_set(r->target, &a->filters[i]);
+		break;
+	case OP_DEL:
+		model_delete(r->target, r->chain, r->prio, r->handle);
+		break;
+	default:
+		break;
+	}
+}
+
+static void count_reject(const struct request *r, const struct nl_answer *a)
+{
+	if (!a->error) {
+		stats.accepted++;
+		return;
+	}
+	stats.rejected++;
+	if (a->msg[0])
+		return;
+	stats.nomsg++;
+	if (a->error < 160)
+		stats.nomsg_by[r->op][a->error]++;
+}
+
+static void print_stats(void)
+{
+	int op, e;
+
+	printf("fuzz: seed=%llu cases=%lu accepted=%lu rejected=%lu nomsg=%lu checks=%lu\n",
+	       cfg.seed, stats.cases, stats.accepted, stats.rejected, stats.nomsg, stats.checks);
+	for (op = 0; op < NOPS; op++)
+		for (e = 1; e < 160; e++)
+			if (stats.nomsg_by[op][e])
+				printf("fuzz: no extack: %s %s x%lu\n", op_names[op],
+				       strerrorname_np(e), stats.nomsg_by[op][e]);
+}
+
+static int run(int sk)
+{
+	static struct request r;
+	struct nl_answer a = { 0 };
+	unsigned long k;
+	int bad = 0;
+
+	for (k = 0; k < cfg.count && !bad; k++) {
+		rng_state = cfg.seed * 0x100000001b3ULL ^ (k + 1) * 0x9e3779b97f4a7c15ULL;
+		build_case(&r);
+		if (nl_talk(sk, &r.req, &a) < 0) {
+			fprintf(stderr, "fuzz: case %lu: no answer: %s\n", k, strerror(errno));
+			log_case(k, &r, &a);
+			bad = 1;
+			break;
+		}
+		stats.cases++;
+		log_case(k, &r, &a);
+		count_reject(&r, &a);
+		if (r.op == OP_GET && check_get(k, &r, &a))
+			bad = 1;
+		if (r.big && !a.error) {	/* it may have replaced a modelled one */
+			if (delete_big(sk, k, &r))
+				bad = 1;
+			model_delete(r.target, r.chain, r.prio, r.handle);
+			continue;
+		}
+		if (r.op == OP_NEW && !a.error && a.nfilters != 1) {
+			fprintf(stderr, "fuzz: case %lu: accepted without one echo (%d)\n",
+				k, a.nfilters);
+			bad = 1;
+		}
+		learn(&r, &a);
+		if (cfg.require_extack && a.error && !a.msg[0] && r.has_options) {
+			fprintf(stderr, "fuzz: case %lu: %s rejected with %s and no message\n",
+				k, op_names[r.op], strerrorname_np(a.error));
+			bad = 1;
+		}
+		if (cfg.check_every && (k + 1) % cfg.check_every == 0 && check_model(sk, k))
+			bad = 1;
+	}
+	if (!bad && check_model(sk, k))
+		bad = 1;
+	print_stats();
+	free(a.filters);
+	return bad;
+}
+
+/* ---- command line ---- */
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: fuzz --seed S --count N --target DEV:ingress|DEV:egress|block:N ...\n"
+		"            [--owner W] [--check-every K] [--log FILE] [--bound-dev DEV]\n"
+		"            [--mirred-dev DEV] [--require-extack]\n"
+		"       fuzz --replay FILE --target ... [--bound-dev DEV] [--mirred-dev DEV]\n");
+	exit(2);
+}
+
+static unsigned long long number(const char *s)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || !*s || *end)
+		nl_die("bad number '%s'", s);
+	return v;
+}
+
+static void add_target(const char *spec)
+{
+	struct target *t = &cfg.targets[cfg.ntargets];
+	char dev[IFNAMSIZ + 1];
+	const char *colon = strchr(spec, ':');
+
+	if (cfg.ntargets == MAX_TARGETS || !colon || colon - spec > IFNAMSIZ)
+		usage();
+	snprintf(t->name, sizeof(t->name), "%s", spec);
+	snprintf(dev, sizeof(dev), "%.*s", (int)(colon - spec), spec);
+	if (!strcmp(dev, "block")) {
+		t->ifindex = TCM_IFINDEX_MAGIC_BLOCK;
+		t->parent = (__u32)number(colon + 1);
+	} else {
+		t->ifindex = if_nametoindex(dev);
+		if (!t->ifindex)
+			nl_die("no device %s", dev);
+		if (!strcmp(colon + 1, "ingress"))
+			t->parent = TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_INGRESS);
+		else if (!strcmp(colon + 1, "egress"))
+			t->parent = TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_EGRESS);
+		else
+			usage();
+	}
+	cfg.ntargets++;
+}
+
+static void parse_args(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!strcmp(o, "--require-extack")) {
+			cfg.require_extack = true;
+			continue;
+		}
+		if (!v)
+			usage();
+		i++;
+		if (!strcmp(o, "--seed"))
+			cfg.seed = number(v);
+		else if (!strcmp(o, "--count"))
+			cfg.count = (unsigned long)number(v);
+		else if (!strcmp(o, "--owner"))
+			cfg.owner = (int)(number(v) & 0x7fff);
+		else if (!strcmp(o, "--check-every"))
+			cfg.check_every = (unsigned long)number(v);
+		else if (!strcmp(o, "--log"))
+			cfg.log_path = v;
+		else if (!strcmp(o, "--replay"))
+			cfg.replay_path = v;
+		else if (!strcmp(o, "--bound-dev"))
+			cfg.bound_dev = v;
+		else if (!strcmp(o, "--mirred-dev"))
+			cfg.mirred_dev = v;
+		else if (!strcmp(o, "--target"))
+			add_target(v);
+		else
+			usage();
+	}
+	if (!cfg.ntargets)
+		usage();
+	if (cfg.mirred_dev && !(cfg.mirred_ifindex = if_nametoindex(cfg.mirred_dev)))
+		nl_die("no device %s", cfg.mirred_dev);
+}
+
+int main(int argc, char **argv)
+{
+	int sk, rc;
+
+	parse_args(argc, argv);
+	make_pool();
+	sk = nl_open();
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (cfg.replay_path)
+		return replay(sk);
+	if (cfg.log_path && !(logf = fopen(cfg.log_path, "w")))
+		nl_die("open %s: %s", cfg.log_path, strerror(errno));
+	printf("fuzz: seed=%llu count=%lu owner=%d targets=%d\n", cfg.seed, cfg.count,
+	       cfg.owner, cfg.ntargets);
+	rc = run(sk);
+	if (logf)
+		fclose(logf);
+	return rc;
+}

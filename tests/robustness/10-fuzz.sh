@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# The netlink fuzzer (tests/fuzz/fuzz.c) against clsact ingress and egress
+# of a veth and a shared block on two dummies, while UDP floods the veth:
+# first the corpus of cases that once found bugs, then one run whose model
+# of its filters must match every dump, then four runs at once on the same
+# devices, prios and chains (each checking its own handles) after the
+# action modules were unloaded, so that their first requests make the core
+# drop rtnl to autoload them. Afterwards: no kernel splat, every program
+# freed, cls_bpf unloads. Rejections without an extack message are counted;
+# for our module every one of a request that carried classifier options is
+# a failure.
+# shellcheck source=SCRIPTDIR/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+WRITERS=4
+TARGETS=(--target vb:ingress --target vb:egress --target block:10 --mirred-dev vb)
+
+setup() {
+	setup_pair 160
+	tcn "$NSB" qdisc add dev vb clsact
+	ip -n "$NSB" link add d1 type dummy
+	ip -n "$NSB" link add d2 type dummy
+	ip -n "$NSB" link set d1 up
+	ip -n "$NSB" link set d2 up
+	tcn "$NSB" qdisc add dev d1 ingress_block 10 clsact
+	tcn "$NSB" qdisc add dev d2 ingress_block 10 clsact
+}
+
+flush_filters() {
+	tc -n "$NSB" filter del dev vb ingress 2>/dev/null || true
+	tc -n "$NSB" filter del dev vb egress 2>/dev/null || true
+	tc -n "$NSB" filter del block 10 2>/dev/null || true
+	assert_eq "filters left" "$(filter_count "$NSB" vb ingress)$(filter_count "$NSB" vb egress)" 00
+}
+
+# Every rejection has a message: required of our module; the in-tree
+# module's silent rejections are only counted.
+EXTACK=()
+
+replay_corpus() {
+	local f
+	for f in "$FUZZ_CORPUS"/*.hex; do
+		[[ -e "$f" ]] || continue
+		step "replay $(basename "$f")"
+		fuzz "$NSB" --replay "$f" "${TARGETS[@]}" || fail "replay of $f"
+	done
+}
+
+single_run() {
+	local seed=$1 count=$((2000 * SCALE)) out
+	step "one fuzzer, seed $seed, $count requests, model checked every 250"
+	out=$(fuzz "$NSB" --seed "$seed" --count "$count" "${TARGETS[@]}" "${EXTACK[@]}" \
+		--log "$TEST_OUTDIR/fuzz-$seed.log" 2>&1) || {
+		echo "$out"
+		tail -n 3 "$TEST_OUTDIR/fuzz-$seed.log"
+		fail "fuzzer seed $seed (replay: fuzz --replay on the log's last lines)"
+	}
+	echo "$out"
+}
+
+concurrent_runs() {
+	local base=$1 count=$((1500 * SCALE)) w pids=() rc=0
+	step "$WRITERS fuzzers at once, seeds $((base + 1))..$((base + WRITERS)), $count requests each"
+	act_modules_unload
+	for ((w = 1; w <= WRITERS; w++)); do
+		fuzz "$NSB" --seed "$((base + w))" --count "$count" --owner "$w" "${TARGETS[@]}" \
+			"${EXTACK[@]}" --log "$TEST_OUTDIR/fuzz-w$w.log" >"$TEST_OUTDIR/fuzz-w$w.out" 2>&1 &
+		pids+=($!)
+	done
+	for ((w = 1; w <= WRITERS; w++)); do
+		wait "${pids[w - 1]}" || rc=$?
+		cat "$TEST_OUTDIR/fuzz-w$w.out"
+		[[ $rc -eq 0 ]] || {
+			tail -n 3 "$TEST_OUTDIR/fuzz-w$w.log"
+			fail "fuzzer $w (seed $((base + w))) exited with $rc"
+		}
+	done
+}
+
+main() {
+	local progs0
+	robust_start
+	if is_ours; then EXTACK=(--require-extack); fi
+	progs0=$(prog_count)
+	setup
+	flood_start "$NSA" "$ADDR_B"
+	kernel_log_mark
+	replay_corpus
+	act_modules_unload
+	single_run "$SEED"
+	flush_filters
+	concurrent_runs "$SEED"
+	flush_filters
+	flood_stop
+	kernel_log_check "fuzzing"
+
+	step "everything freed; cls_bpf unloads"
+	tcn "$NSB" qdisc del dev vb clsact
+	ip -n "$NSB" link del d1
+	ip -n "$NSB" link del d2
+	wait_prog_count "$progs0"
+	act_modules_unload
+	rmmod cls_bpf || fail "rmmod cls_bpf after fuzzing"
+	rm -f "$TEST_OUTDIR"/fuzz-*
+	pass
+}
+
+main "$@"

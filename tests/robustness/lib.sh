@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# shellcheck shell=bash
+# Helpers of the robustness suite (sourced by every NN-name.sh), on top of
+# the functional suite's lib.sh: the same namespaces, links, counters and
+# reporting, plus the fuzzer, a background flood and the kernel-log oracle.
+#
+# Extra environment from the guest runner:
+#   TEST_SCALE          multiplies request and operation counts (make stress)
+#   TEST_SEED           base seed (default fixed, so make check is repeatable)
+#   KERNEL_LOG_PATTERN  what counts as a kernel splat (guest-run.sh)
+#   TEST_OUTDIR         kept with the test's log on the host (fuzzer logs)
+# shellcheck disable=SC2034 # variables here are read by the test scripts
+# shellcheck source=SCRIPTDIR/../functional/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../functional/lib.sh"
+
+FUZZ=$ARTIFACTS/fuzz
+FUZZ_CORPUS=$ARTIFACTS/fuzz-corpus
+SCALE=${TEST_SCALE:-1}
+SEED=${TEST_SEED:-20261203}
+KERNEL_LOG_PATTERN=${KERNEL_LOG_PATTERN:?guest-run.sh exports it}
+ACT_MODULES=(act_gact act_police act_mirred act_skbedit)
+KLOG_MARK=0
+FLOOD_PID=''
+
+# --- kernel log -----------------------------------------------------------
+
+kernel_log_mark() { KLOG_MARK=$(dmesg | wc -l); }
+
+# kernel_log_check WHAT: no splat since kernel_log_mark.
+kernel_log_check() {
+	local new
+	new=$(dmesg | tail -n "+$((KLOG_MARK + 1))" | grep -E "$KERNEL_LOG_PATTERN" || true)
+	[[ -z "$new" ]] || fail "$1: kernel log:
+$new"
+	log "ok: $1: no kernel splat"
+}
+
+# --- traffic ----------------------------------------------------------------
+
+# flood_start NS ADDR: UDP datagrams to ADDR:9 until flood_stop.
+flood_start() {
+	ip netns exec "$1" "$TC_CLIENT" udp-flood "$2" &
+	FLOOD_PID=$!
+	log "flooding $2 from $1 (pid $FLOOD_PID)"
+}
+
+flood_stop() {
+	[[ -n "$FLOOD_PID" ]] || return 0
+	kill "$FLOOD_PID" 2>/dev/null || true
+	wait "$FLOOD_PID" 2>/dev/null || true
+	FLOOD_PID=''
+}
+
+# --- modules ----------------------------------------------------------------
+
+# Unload the action modules no filter holds, so that the next requests with
+# actions make the core drop rtnl to autoload them.
+act_modules_unload() {
+	local m
+	for m in "${ACT_MODULES[@]}"; do
+		[[ -d /sys/module/$m ]] && rmmod "$m" 2>/dev/null
+	done
+	return 0
+}
+
+# --- the fuzzer -------------------------------------------------------------
+
+# fuzz NS ARGS...: the fuzzer inside a namespace; its summary goes to the log.
+fuzz() {
+	local ns=$1
+	shift
+	[[ -x "$FUZZ" ]] || fail "missing artifact $FUZZ"
+	echo "+ [$ns] fuzz $*" >&2
+	ip netns exec "$ns" "$FUZZ" "$@"
+}
+
+robust_exit() {
+	local rc=$?
+	trap - EXIT
+	flood_stop
+	cleanup_netns
+	exit "$rc"
+}
+
+robust_start() {
+	lib_start
+	trap robust_exit EXIT
+	log "scale $SCALE, seed $SEED"
+}
