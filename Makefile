@@ -7,7 +7,7 @@ KERNELS ?=
 # make deb|rpm VERSION=x.y.z builds that version (default: debian/changelog, rpm spec).
 VERSION ?=
 
-.PHONY: all module probes clean install host-setup lint check check-build demo deb rpm check-packages
+.PHONY: all module probes clean install host-setup lint check stress check-build demo deb rpm check-packages
 
 all: module
 
@@ -41,6 +41,12 @@ check-build: host-setup
 # The whole test matrix (what CI runs): lint, builds, then VM tests per kernel.
 check: lint
 	bash tests/vm/check.sh $(KERNELS)
+
+# The robustness suite at full size (100,000+ fuzz requests, 10,000
+# replaces, 4 x 10,000 concurrent operations per kernel), from a new seed.
+stress: lint
+	CHECK_SUITES=robustness VM_TEST_SCALE=10 VM_TEST_SEED=$${STRESS_SEED:-$$(date +%s)} \
+		VM_TEST_TIMEOUT=5400 VM_TIMEOUT=14400 bash tests/vm/check.sh $(KERNELS)
 
 demo: host-setup
 	bash tests/vm/demo.sh

@@ -4,7 +4,7 @@
  *
  *   fuzz --seed S --count N --target DEV:ingress|DEV:egress|block:N ...
  *        [--owner W] [--check-every K] [--log FILE] [--bound-dev DEV]
- *        [--mirred-dev DEV] [--require-extack]
+ *        [--mirred-dev DEV] [--require-extack] [--valid] [--stateless]
  *   fuzz --replay FILE --target ...      (same targets and pool as the run)
  *
  * Every case is an RTM_NEWTFILTER, RTM_DELTFILTER, RTM_GETTFILTER or a
@@ -21,7 +21,11 @@
  * target with it: handle, prio, chain, kind, program id, flags.  GET of a
  * modelled handle must find it.  With --owner W the run only touches
  * handles of its own range (W << 16 | 1..64) and checks only those, so
- * several runs can share devices, prios and chains.
+ * several runs can share devices, prios and chains.  --valid (with
+ * --owner) sends only well-formed adds, replaces, deletes and gets: the
+ * concurrent writers.  --stateless deletes every filter a request made
+ * right away, so the answer to case K depends on (S, K) alone and two runs
+ * of one seed (ours, in-tree) can be compared case by case.
  *
  * Prints "fuzz: seed=S cases=N accepted=A rejected=R nomsg=M checks=C"
  * and, per operation and errno, the rejections that came without an
@@ -73,6 +77,8 @@ static struct {
 	unsigned long count, check_every;
 	int owner;			/* -1: whole handle space */
 	bool require_extack;
+	bool valid;		/* only well-formed requests (concurrent writers) */
+	bool stateless;		/* undo every accepted request (errno diffs) */
 	const char *log_path, *replay_path, *bound_dev, *mirred_dev;
 	struct target targets[MAX_TARGETS];
 	int ntargets;
@@ -471,6 +477,39 @@ static void put_actions(struct nl_req *req)
 	nl_nest_end(req, nest);
 }
 
+/* A well-formed filter: a good program, DA or not, a classid, maybe gact. */
+static void put_valid_options(struct nl_req *req)
+{
+	struct rtattr *nest = nl_nest_start(req, TCA_OPTIONS);
+
+	if (chance(70)) {
+		nl_put_u32(req, TCA_BPF_FD, (__u32)cfg.pool[FD_PROG_OK + below(3)]);
+		nl_put(req, TCA_BPF_NAME, "writer", 7);
+		if (chance(85))
+			nl_put_u32(req, TCA_BPF_FLAGS, TCA_BPF_FLAG_ACT_DIRECT);
+	} else {
+		put_cbpf_valid_len(req);
+	}
+	if (chance(20))
+		nl_put_u32(req, TCA_BPF_FLAGS_GEN, TCA_CLS_FLAGS_SKIP_HW);
+	if (chance(30))
+		nl_put_u32(req, TCA_BPF_CLASSID, 0x10001 + below(4));
+	if (chance(15)) {
+		struct rtattr *acts = nl_nest_start(req, TCA_BPF_ACT);
+		struct rtattr *act = nl_nest_start(req, 1);
+		struct rtattr *opts;
+		struct tc_gact p = { .action = TC_ACT_OK };
+
+		nl_put(req, TCA_ACT_KIND, "gact", 5);
+		opts = nl_nest_start(req, TCA_ACT_OPTIONS);
+		nl_put(req, TCA_GACT_PARMS, &p, sizeof(p));
+		nl_nest_end(req, opts);
+		nl_nest_end(req, act);
+		nl_nest_end(req, acts);
+	}
+	nl_nest_end(req, nest);
+}
+
 static void put_options(struct nl_req *req)
 {
 	struct rtattr *nest = nl_nest_start(req, TCA_OPTIONS);
@@ -529,7 +568,7 @@ static const struct model_entry *pick_model(void)
 
 static void pick_key(struct request *r)
 {
-	const struct model_entry *m = chance(50) ? pick_model() : NULL;
+	const struct model_entry *m = !cfg.stateless && chance(50) ? pick_model() : NULL;
 
 	if (m) {
 		r->target = m->target;
@@ -562,13 +601,24 @@ static void build_case(struct request *r)
 
 	lied = false;
 	big = false;
-	r->op = o < 60 ? OP_NEW : o < 75 ? OP_DEL : o < 90 ? OP_GET : OP_DUMP;
+	if (cfg.valid)
+		r->op = o < 55 ? OP_NEW : o < 90 ? OP_DEL : OP_GET;
+	else
+		r->op = o < 60 ? OP_NEW : o < 75 ? OP_DEL : o < 90 ? OP_GET : OP_DUMP;
 	pick_key(r);
 	t = &cfg.targets[r->target];
-	if (cfg.owner < 0 && chance(5))
+	if (cfg.valid)
+		r->has_chain = true;
+	if (cfg.owner < 0 && !cfg.valid && chance(5))
 		protocol = PICK(ETH_P_IP, ETH_P_IPV6, 0, (__u32)rnd() & 0xffff);
 	switch (r->op) {
 	case OP_NEW:
+		if (cfg.valid) {
+			flags |= NLM_F_ECHO | (__u16)PICK(NLM_F_CREATE | NLM_F_EXCL, NLM_F_CREATE,
+							  NLM_F_REPLACE);
+			nl_init(req, RTM_NEWTFILTER, flags);
+			break;
+		}
 		flags |= NLM_F_ECHO | (__u16)PICK(NLM_F_CREATE | NLM_F_EXCL, NLM_F_CREATE,
 						  NLM_F_CREATE | NLM_F_REPLACE, NLM_F_REPLACE, 0,
 						  NLM_F_CREATE | NLM_F_EXCL | NLM_F_REPLACE);
@@ -592,10 +642,14 @@ static void build_case(struct request *r)
 	}
 	if (r->op != OP_DUMP || chance(50))
 		nl_put(req, TCA_KIND, "bpf", 4);
-	if (r->has_chain)
+	if (r->has_chain && cfg.valid)
+		nl_put_u32(req, TCA_CHAIN, r->chain);
+	else if (r->has_chain)
 		put_u32_attr(req, TCA_CHAIN, r->chain);
-	r->has_options = r->op == OP_NEW && !chance(4);
-	if (r->has_options)
+	r->has_options = r->op == OP_NEW && (cfg.valid || !chance(4));
+	if (r->has_options && cfg.valid)
+		put_valid_options(req);
+	else if (r->has_options)
 		put_options(req);
 	r->lied = lied;
 	r->big = big && r->op == OP_NEW;
@@ -777,8 +831,12 @@ static int check_get(unsigned long k, const struct request *r, const struct nl_a
 	return 0;
 }
 
-/* Delete the big filter a request made; it cannot be modelled. */
-static int delete_big(int sk, unsigned long k, const struct request *r)
+/*
+ * Delete the filter a request made: a big one, which cannot be modelled,
+ * or (--stateless) any, from its echo.
+ */
+static int delete_made(int sk, unsigned long k, const struct request *r,
+		       const struct nl_filter *echo)
 {
 	static struct nl_req req;
 	struct nl_answer a = { 0 };
@@ -787,13 +845,16 @@ static int delete_big(int sk, unsigned long k, const struct request *r)
 	nl_init(&req, RTM_DELTFILTER, NLM_F_ACK);
 	req.t.tcm_ifindex = (int)t->ifindex;
 	req.t.tcm_parent = t->parent;
-	req.t.tcm_handle = r->handle;
-	req.t.tcm_info = TC_H_MAKE(r->prio << 16, r->protocol);
+	req.t.tcm_handle = echo ? echo->handle : r->handle;
+	req.t.tcm_info = echo ? TC_H_MAKE(echo->prio << 16, echo->protocol) :
+		TC_H_MAKE(r->prio << 16, r->protocol);
 	nl_put(&req, TCA_KIND, "bpf", 4);
-	if (r->has_chain)
+	if (echo)
+		nl_put_u32(&req, TCA_CHAIN, echo->chain);
+	else if (r->has_chain)
 		nl_put_u32(&req, TCA_CHAIN, r->chain);
 	if (nl_talk(sk, &req, &a) < 0 || a.error) {
-		fprintf(stderr, "fuzz: case %lu: cannot delete its big filter: %s\n",
+		fprintf(stderr, "fuzz: case %lu: cannot delete the filter it made: %s\n",
 			k, a.error ? strerror(a.error) : "no answer");
 		free(a.filters);
 		return -1;
@@ -869,8 +930,13 @@ static int run(int sk)
 		count_reject(&r, &a);
 		if (r.op == OP_GET && check_get(k, &r, &a))
 			bad = 1;
+		if (cfg.stateless && r.op == OP_NEW && !a.error && !r.big) {
+			if (a.nfilters != 1 || delete_made(sk, k, &r, &a.filters[0]))
+				bad = 1;
+			continue;
+		}
 		if (r.big && !a.error) {	/* it may have replaced a modelled one */
-			if (delete_big(sk, k, &r))
+			if (delete_made(sk, k, &r, NULL))
 				bad = 1;
 			model_delete(r.target, r.chain, r.prio, r.handle);
 			continue;
@@ -903,7 +969,7 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: fuzz --seed S --count N --target DEV:ingress|DEV:egress|block:N ...\n"
 		"            [--owner W] [--check-every K] [--log FILE] [--bound-dev DEV]\n"
-		"            [--mirred-dev DEV] [--require-extack]\n"
+		"            [--mirred-dev DEV] [--require-extack] [--valid] [--stateless]\n"
 		"       fuzz --replay FILE --target ... [--bound-dev DEV] [--mirred-dev DEV]\n");
 	exit(2);
 }
@@ -958,6 +1024,14 @@ static void parse_args(int argc, char **argv)
 			cfg.require_extack = true;
 			continue;
 		}
+		if (!strcmp(o, "--valid")) {
+			cfg.valid = true;
+			continue;
+		}
+		if (!strcmp(o, "--stateless")) {
+			cfg.stateless = true;
+			continue;
+		}
 		if (!v)
 			usage();
 		i++;
@@ -982,7 +1056,7 @@ static void parse_args(int argc, char **argv)
 		else
 			usage();
 	}
-	if (!cfg.ntargets)
+	if (!cfg.ntargets || (cfg.valid && cfg.owner < 0) || (cfg.stateless && cfg.owner >= 0))
 		usage();
 	if (cfg.mirred_dev && !(cfg.mirred_ifindex = if_nametoindex(cfg.mirred_dev)))
 		nl_die("no device %s", cfg.mirred_dev);

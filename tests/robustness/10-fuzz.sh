@@ -47,7 +47,7 @@ replay_corpus() {
 }
 
 single_run() {
-	local seed=$1 count=$((2000 * SCALE)) out
+	local seed=$1 count=$((4000 * SCALE)) out
 	step "one fuzzer, seed $seed, $count requests, model checked every 250"
 	out=$(fuzz "$NSB" --seed "$seed" --count "$count" "${TARGETS[@]}" "${EXTACK[@]}" \
 		--log "$TEST_OUTDIR/fuzz-$seed.log" 2>&1) || {

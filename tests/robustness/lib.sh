@@ -87,3 +87,37 @@ robust_start() {
 	trap robust_exit EXIT
 	log "scale $SCALE, seed $SEED"
 }
+
+# --- which cls_bpf ----------------------------------------------------------
+
+# unload_cls_bpf: no filter may hold it.
+unload_cls_bpf() {
+	[[ -d /sys/module/cls_bpf ]] || return 0
+	rmmod cls_bpf || fail "rmmod cls_bpf"
+}
+
+# load_intree_cls_bpf: the kernel's own module, by path (modprobe prefers
+# the dkms copy), decompressed first when the distro compresses modules.
+load_intree_cls_bpf() {
+	local path plain=$TEST_TMPDIR/cls_bpf-intree.ko
+	unload_cls_bpf
+	path=$(compgen -G "/lib/modules/$(uname -r)/kernel/net/sched/cls_bpf.ko*" | head -n 1) ||
+		fail "no in-tree cls_bpf for $(uname -r)"
+	case "$path" in
+	*.ko.xz) xz -dc "$path" >"$plain" ;;
+	*.ko.zst) zstd -qdc "$path" >"$plain" ;;
+	*.ko.gz) gzip -dc "$path" >"$plain" ;;
+	*) cp "$path" "$plain" ;;
+	esac
+	insmod "$plain" || fail "insmod $path"
+	[[ ! -e /sys/module/cls_bpf/version ]] || fail "loaded a cls_bpf with a version: not the in-tree one"
+	log "in-tree cls_bpf loaded from $path"
+}
+
+# load_our_cls_bpf: ours, as autoload finds it.
+load_our_cls_bpf() {
+	unload_cls_bpf
+	modprobe cls_bpf || fail "modprobe cls_bpf"
+	assert_eq "version of the loaded cls_bpf" "$(cat /sys/module/cls_bpf/version 2>/dev/null)" \
+		"${TEST_MODULE_VERSION:?}"
+}

@@ -7,7 +7,8 @@
 # Environment: VM_TIMEOUT (s, default 1200 + 60 per test), VM_TEST_TIMEOUT (s per test,
 #   default 300), VM_RESULTS (host results dir, default
 #   $CACHE_DIR/results/LINE-MODE), VM_ARTIFACTS (prebuilt artifacts dir),
-#   VM_VERBOSE=1 (stream the serial console).
+#   VM_VERBOSE=1 (stream the serial console), VM_TEST_SCALE (count multiplier
+#   of the robustness suite, default 1), VM_TEST_SEED (its base seed).
 # Writes VM_RESULTS/results.txt ("PASS|FAIL|SKIP suite/test"), logs/,
 # console.log, dmesg.txt; exits non-zero if anything failed or is missing.
 set -euo pipefail
@@ -138,7 +139,8 @@ main() {
 	# Full suites under TCG need more than a fixed 20 minutes.
 	[ -n "${VM_TIMEOUT_SET:-}" ] || VM_TIMEOUT=$((1200 + 60 * $(expected_tests | wc -l)))
 	vm_write_conf "$root" guest-run.sh --mode "$MODE" --line "$LINE" --version "$version" \
-		--results "$VM_GUEST_BASE/results" --timeout "$VM_TEST_TIMEOUT" "${args[@]}"
+		--results "$VM_GUEST_BASE/results" --timeout "$VM_TEST_TIMEOUT" \
+		--scale "${VM_TEST_SCALE:-1}" ${VM_TEST_SEED:+--seed "$VM_TEST_SEED"} "${args[@]}"
 	progress "$LINE" boot "booting $krel under QEMU TCG (timeout ${VM_TIMEOUT}s)"
 	vm_boot "$LINE" "$out/console.log" || vm_rc=$?
 	secs=$VM_SECONDS

@@ -4,6 +4,8 @@
 # reuse the line's chroot, install our module through dkms (unless
 # --baseline), boot the kernel and run tests/functional and tests/offload.
 # Usage: check.sh [--baseline] [LINE...]     e.g. check.sh 6.1 7.2
+# CHECK_SUITES="robustness" runs only those suites (make stress), with
+# results in $CACHE_DIR/results/LINE-MODE-robustness/.
 # Prints a summary table and, as the very last line, "N passed, N failed"
 # (", N skipped" appended when tests skipped). Exits non-zero if any kernel failed.
 set -euo pipefail
@@ -32,7 +34,7 @@ parse_args() {
 # Suites that exist and contain at least one test script.
 find_suites() {
 	local s
-	for s in functional offload robustness; do
+	for s in ${CHECK_SUITES:-functional offload robustness}; do
 		compgen -G "$REPO_DIR/tests/$s/[0-9]*.sh" >/dev/null && SUITES+=("tests/$s")
 	done
 	return 0
@@ -129,7 +131,7 @@ test_line() {
 
 run_line() {
 	local line=$1 out krel pass fail skip status=ok
-	out=$CACHE_DIR/results/$line-$MODE
+	out=$CACHE_DIR/results/$line-$MODE${CHECK_SUITES:+-${CHECK_SUITES// /+}}
 	test_line "$line" "$out"
 	krel=$(chroot_kernel_release "$line" 2>/dev/null) || krel=unknown
 	pass=$(count PASS "$out/results.txt")

@@ -6,11 +6,11 @@
 #   results.txt      lines "PASS|FAIL|SKIP <suite>/<test>"
 #   logs/<suite>/<test>.log, dmesg.txt, complete (written last)
 # Usage: guest-run.sh --mode ours|baseline --line LINE --version VERSION
-#                     --results DIR [--timeout SECONDS] SUITE_DIR...
+#                     --results DIR [--timeout SECONDS] [--scale N] [--seed S] SUITE_DIR...
 # Test exit codes: 0 = PASS, 77 = SKIP (must print a reason), else FAIL.
 set -euo pipefail
 
-MODE='' LINE='' VERSION='' RESULTS='' TEST_TIMEOUT=300
+MODE='' LINE='' VERSION='' RESULTS='' TEST_TIMEOUT=300 SCALE=1 SEED=
 SUITE_DIRS=()
 KREL=$(uname -r)
 ARTIFACTS=/opt/cls-bpf-test/artifacts
@@ -25,6 +25,8 @@ parse_args() {
 		--version) VERSION=$2; shift 2 ;;
 		--results) RESULTS=$2; shift 2 ;;
 		--timeout) TEST_TIMEOUT=$2; shift 2 ;;
+		--scale) SCALE=$2; shift 2 ;;
+		--seed) SEED=$2; shift 2 ;;
 		*) SUITE_DIRS+=("$1"); shift ;;
 		esac
 	done
@@ -159,7 +161,7 @@ run_test() {
 		cd "$(dirname "$script")"
 		exec env TEST_ARTIFACTS="$ARTIFACTS" TEST_MODE="$MODE" TEST_KERNEL_LINE="$LINE" \
 			TEST_MODULE_VERSION="$VERSION" TEST_TMPDIR="$(mktemp -d)" \
-			TEST_OUTDIR="$log.d" \
+			TEST_OUTDIR="$log.d" TEST_SCALE="$SCALE" ${SEED:+TEST_SEED="$SEED"} \
 			timeout -k 10 "$TEST_TIMEOUT" bash "$script"
 	) </dev/null >"$log" 2>&1 || rc=$?
 	secs=$(($(date +%s) - start))

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Atomic replace under traffic. UDP flows from A into vb while the filter
-# prio 1 handle 1 on vb ingress is replaced REPLACES times, alternating two
-# programs: half through "tc filter replace" (one tc -batch), half through
+# prio 1 handle 1 on vb ingress is replaced 1000 x TEST_SCALE times,
+# alternating two programs: half through "tc filter replace" (tc -batch), half through
 # libbpf's bpf_tc_attach() with BPF_TC_F_REPLACE. Both programs and a
 # witness filter at prio 2 that is never touched count into one map and
 # return TC_ACT_UNSPEC, so every packet runs on to the witness: a packet
@@ -10,28 +10,20 @@
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-REPLACES=${REPLACES:-10000}
+REPLACES=$((1000 * SCALE))
 # Packets that must reach vb while the replaces run; far fewer than a
 # flooding sender delivers, so the bound only proves that traffic overlapped.
 MIN_OVERLAP=200
 # A bpffs of its own: "ip netns exec" and "tc -n" remount /sys, so pins
 # under /sys/fs/bpf are out of their sight.
 PIN_DIR=/run/$NS_PREFIX-bpf
-FLOOD_PID=''
 COUNT_A=0 COUNT_B=0 COUNT_ALL=0
-
-stop_flood() {
-	[[ -n "$FLOOD_PID" ]] || return 0
-	kill "$FLOOD_PID" 2>/dev/null || true
-	wait "$FLOOD_PID" 2>/dev/null || true
-	FLOOD_PID=''
-}
 
 # shellcheck disable=SC2317 # called by the EXIT trap
 on_traffic_exit() {
 	local rc=$?
 	trap - EXIT
-	stop_flood
+	flood_stop
 	cleanup_netns
 	unpin
 	exit "$rc"
@@ -88,7 +80,7 @@ filter_ids() { prog_ids "$NSB" vb ingress; }
 
 main() {
 	local half=$((REPLACES / 2)) progs0 rx0 rx1 out before
-	lib_start
+	robust_start
 	trap on_traffic_exit EXIT
 	progs0=$(prog_count)
 	setup_pair 154
@@ -99,8 +91,7 @@ main() {
 	rx0=$(link_stat "$NSB" vb rx_packets)
 
 	step "UDP flood from A into vb"
-	ip netns exec "$NSA" "$TC_CLIENT" udp-flood "$ADDR_B" &
-	FLOOD_PID=$!
+	flood_start "$NSA" "$ADDR_B"
 	wait_witness_above 0
 
 	step "$half replaces through tc filter replace (tc -batch)"
@@ -118,7 +109,7 @@ main() {
 	assert_ge "packets during the libbpf replaces" "$((COUNT_ALL - before))" "$MIN_OVERLAP"
 
 	step "stop the flood; every packet counted once"
-	stop_flood
+	flood_stop
 	# The backlog drains in softirq context right after the sender stops.
 	sleep 1
 	read_counts
