@@ -441,12 +441,17 @@ static int cls_bpf_delete(struct tcf_proto *tp, void *arg, bool *last,
  * them): without this check the core would destroy those with the tp.
  * Reserved handles count, as in flower: the tp is empty only when no
  * filter holds or is taking a handle.
+ *
+ * Not always under rtnl: a request of an unlocked classifier that fails
+ * on this tp (kind mismatch) gets here without it. tp->root is set in
+ * init() and never changes. Such a request can still see the tp empty
+ * between the core linking it and change() reserving its handle; that
+ * window is the core's.
  */
 static bool cls_bpf_delete_empty(struct tcf_proto *tp)
 {
-	struct cls_bpf_head *head = rtnl_dereference(tp->root);
+	struct cls_bpf_head *head = rcu_dereference_protected(tp->root, 1);
 
-	ASSERT_RTNL();
 	spin_lock(&tp->lock);
 	tp->deleting = idr_is_empty(&head->handle_idr);
 	spin_unlock(&tp->lock);

@@ -5,6 +5,7 @@
 # same prio (the core already linked the new prio's table). The autoload
 # fails, so the core removes the table it created: with handle 7 in it, it
 # must stay (the in-tree module has no delete_empty(): handle 7 vanishes).
+# A flower request on that prio fails without touching it either.
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=SCRIPTDIR/window-lib.sh
@@ -36,6 +37,14 @@ main() {
 	assert_match "prio 2 handle 7 still there" "$dump" 'pref 2 bpf .*handle 0x7 '
 	assert_no_match "no handle 0x42" "$dump" 'handle 0x42 '
 	assert_eq "filters on vb ingress" "$(filter_count "$NSB" vb ingress)" 2
+	step "a flower filter on prio 2 is refused and takes nothing with it"
+	# flower requests run without rtnl; the core then asks the bpf table
+	# whether it is empty (delete_empty) without rtnl too.
+	expect_fail "flower on the bpf prio" tc -n "$NSB" filter add dev vb ingress prio 2 \
+		protocol all flower action drop
+	assert_match "flower's answer" "$LAST_ERR" 'kind does not match'
+	assert_eq "filters on vb ingress" "$(filter_count "$NSB" vb ingress)" 2
+
 	step "and classifies: prio 1 passes on to prio 2's SHOT"
 	tcn "$NSB" filter replace dev vb ingress prio 1 handle 1 bpf obj "$(obj da_unspec)" \
 		sec classifier da

@@ -456,6 +456,18 @@ wait_prog_gone() {
 	fail "program $1 still loaded"
 }
 
+# unload MODULE: rmmod, retried for 60 s: what held it (actions, filters of
+# deleted namespaces) is freed asynchronously.
+unload() {
+	local i
+	for ((i = 0; i < 120; i++)); do
+		[[ -d /sys/module/$1 ]] || return 0
+		rmmod "$1" 2>/dev/null && return 0
+		sleep 0.5
+	done
+	fail "$1 stays loaded (refcount $(cat "/sys/module/$1/refcnt" 2>/dev/null))"
+}
+
 jit_enabled() { [[ "$(cat /proc/sys/net/core/bpf_jit_enable 2>/dev/null)" != 0 ]]; }
 
 module_loaded() { [[ -d /sys/module/cls_bpf ]]; }

@@ -56,18 +56,6 @@ EOF
 	log "modprobe is now $HOOK_DIR/modprobe (was $real)"
 }
 
-# unload MODULE: it must not be loaded, or there is nothing to autoload;
-# earlier tests' actions are freed asynchronously with their namespaces.
-unload() {
-	local i
-	for ((i = 0; i < 120; i++)); do
-		[[ -d /sys/module/$1 ]] || return 0
-		rmmod "$1" 2>/dev/null && return 0
-		sleep 0.5
-	done
-	fail "$1 stays loaded (refcount $(cat "/sys/module/$1/refcnt" 2>/dev/null))"
-}
-
 # wait_for_file FILE: bounded poll (60 s).
 wait_for_file() {
 	local i

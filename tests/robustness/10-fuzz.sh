@@ -42,7 +42,7 @@ replay_corpus() {
 	for f in "$FUZZ_CORPUS"/*.hex; do
 		[[ -e "$f" ]] || continue
 		step "replay $(basename "$f")"
-		fuzz "$NSB" --replay "$f" "${TARGETS[@]}" || fail "replay of $f"
+		fuzz "$NSB" --replay "$f" "${TARGETS[@]}" "${EXTACK[@]}" || fail "replay of $f"
 	done
 }
 
@@ -52,7 +52,7 @@ single_run() {
 	out=$(fuzz "$NSB" --seed "$seed" --count "$count" "${TARGETS[@]}" "${EXTACK[@]}" \
 		--log "$TEST_OUTDIR/fuzz-$seed.log" 2>&1) || {
 		echo "$out"
-		tail -n 3 "$TEST_OUTDIR/fuzz-$seed.log"
+		tail -n 3 "$TEST_OUTDIR/fuzz-$seed.log" | cut -c 1-300
 		fail "fuzzer seed $seed (replay: fuzz --replay on the log's last lines)"
 	}
 	echo "$out"
@@ -71,7 +71,7 @@ concurrent_runs() {
 		wait "${pids[w - 1]}" || rc=$?
 		cat "$TEST_OUTDIR/fuzz-w$w.out"
 		[[ $rc -eq 0 ]] || {
-			tail -n 3 "$TEST_OUTDIR/fuzz-w$w.log"
+			tail -n 3 "$TEST_OUTDIR/fuzz-w$w.log" | cut -c 1-300
 			fail "fuzzer $w (seed $((base + w))) exited with $rc"
 		}
 	done
@@ -86,6 +86,7 @@ main() {
 	flood_start "$NSA" "$ADDR_B"
 	kernel_log_mark
 	replay_corpus
+	flush_filters
 	act_modules_unload
 	single_run "$SEED"
 	flush_filters
@@ -100,7 +101,7 @@ main() {
 	ip -n "$NSB" link del d2
 	wait_prog_count "$progs0"
 	act_modules_unload
-	rmmod cls_bpf || fail "rmmod cls_bpf after fuzzing"
+	unload_cls_bpf
 	rm -f "$TEST_OUTDIR"/fuzz-*
 	pass
 }

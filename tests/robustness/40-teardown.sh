@@ -139,7 +139,7 @@ main() {
 	nsim_round "$progs0"
 	step "no filter left: cls_bpf unloads"
 	act_modules_unload
-	rmmod cls_bpf || fail "rmmod cls_bpf after the teardowns"
+	unload_cls_bpf
 	pass
 }
 

@@ -90,11 +90,8 @@ robust_start() {
 
 # --- which cls_bpf ----------------------------------------------------------
 
-# unload_cls_bpf: no filter may hold it.
-unload_cls_bpf() {
-	[[ -d /sys/module/cls_bpf ]] || return 0
-	rmmod cls_bpf || fail "rmmod cls_bpf"
-}
+# unload_cls_bpf: once no filter holds it.
+unload_cls_bpf() { unload cls_bpf; }
 
 # load_intree_cls_bpf: the kernel's own module, by path (modprobe prefers
 # the dkms copy), decompressed first when the distro compresses modules.

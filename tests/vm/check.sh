@@ -18,6 +18,7 @@ MODE=ours
 LINES=()
 SUITES=()
 SUMMARY=()
+FIGURES=()
 TOTAL_PASS=0 TOTAL_FAIL=0 TOTAL_SKIP=0 KERNEL_FAILED=0
 PACKAGE_DEB=none
 
@@ -144,6 +145,9 @@ run_line() {
 	fi
 	TOTAL_PASS=$((TOTAL_PASS + pass)) TOTAL_FAIL=$((TOTAL_FAIL + fail)) TOTAL_SKIP=$((TOTAL_SKIP + skip))
 	SUMMARY+=("$(printf '%-6s %-28s %6s %6s %7s  %s' "$line" "$krel" "$pass" "$fail" "$skip" "$status")")
+	if [ -d "$out/logs/robustness" ]; then
+		FIGURES+=("$(printf '%-6s %s' "$line" "$("$REPO_DIR/tests/vm/robustness-figures.sh" "$out")")")
+	fi
 }
 
 print_summary() {
@@ -151,6 +155,10 @@ print_summary() {
 	echo
 	printf '%-6s %-28s %6s %6s %7s  %s\n' line kernel passed failed skipped status
 	for row in "${SUMMARY[@]}"; do echo "$row"; done
+	if [ "${#FIGURES[@]}" -gt 0 ]; then
+		echo "robustness figures:"
+		for row in "${FIGURES[@]}"; do echo "$row"; done
+	fi
 	echo "mode: $MODE; results: $CACHE_DIR/results/<line>-$MODE/"
 	if [ "$TOTAL_SKIP" -gt 0 ]; then
 		echo "$TOTAL_PASS passed, $TOTAL_FAIL failed, $TOTAL_SKIP skipped"
