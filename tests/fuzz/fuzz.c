@@ -4,13 +4,15 @@
  *
  *   fuzz --seed S --count N --target DEV:ingress|DEV:egress|block:N ...
  *        [--owner W] [--check-every K] [--log FILE] [--bound-dev DEV]
+ *        [--offload-dev DEV]
  *        [--mirred-dev DEV] [--require-extack] [--valid] [--stateless]
  *   fuzz --replay FILE --target ...      (same targets and pool as the run)
  *
  * Every case is an RTM_NEWTFILTER, RTM_DELTFILTER, RTM_GETTFILTER or a
  * dump built from a grammar of cls_bpf's attributes (valid and broken
  * TCA_BPF_* values and sizes, classic BPF of 0..4097 instructions, fds
- * from a pool of good and bad descriptors, names, flags, classids, nested
+ * from a pool of good and bad descriptors (programs bound to --offload-dev
+ * and to another device, --bound-dev), names, flags, classids, nested
  * actions) on one of the targets, sent with NETLINK_EXT_ACK.  Case K
  * depends only on (S, K) and, for a share of the cases, on the filters the
  * run has made so far.  Each case is one log line ending in the hex of the
@@ -65,12 +67,12 @@ struct model_entry {
 
 enum pool_fd {
 	FD_PROG_OK, FD_PROG_UNSPEC, FD_PROG_SHOT, FD_SOCKET_FILTER, FD_XDP,
-	FD_MAP, FD_DEVNULL, FD_CLOSED, FD_BOUND, FD_MINUS_ONE, POOL_SIZE
+	FD_MAP, FD_DEVNULL, FD_CLOSED, FD_BOUND, FD_OFFLOAD, FD_MINUS_ONE, POOL_SIZE
 };
 
 static const char *const pool_names[POOL_SIZE] = {
 	"prog-ok", "prog-unspec", "prog-shot", "socket-filter", "xdp",
-	"map", "devnull", "closed", "bound-other-dev", "minus-one",
+	"map", "devnull", "closed", "bound-other-dev", "bound-offload-dev", "minus-one",
 };
 
 static struct {
@@ -80,7 +82,7 @@ static struct {
 	bool require_extack;
 	bool valid;		/* only well-formed requests (concurrent writers) */
 	bool stateless;		/* undo every accepted request (errno diffs) */
-	const char *log_path, *replay_path, *bound_dev, *mirred_dev;
+	const char *log_path, *replay_path, *bound_dev, *mirred_dev, *offload_dev;
 	struct target targets[MAX_TARGETS];
 	int ntargets;
 	int pool[POOL_SIZE];
@@ -184,7 +186,7 @@ static int map_create(void)
 static void make_pool(void)
 {
 	const struct rlimit unlimited = { RLIM_INFINITY, RLIM_INFINITY };
-	__u32 bound = 0;
+	__u32 bound = 0, offload = 0;
 	int i;
 
 	/* Kernels before 5.11 charge BPF memory to RLIMIT_MEMLOCK (EPERM). */
@@ -193,6 +195,8 @@ static void make_pool(void)
 
 	if (cfg.bound_dev && !(bound = if_nametoindex(cfg.bound_dev)))
 		nl_die("no device %s", cfg.bound_dev);
+	if (cfg.offload_dev && !(offload = if_nametoindex(cfg.offload_dev)))
+		nl_die("no device %s", cfg.offload_dev);
 	cfg.pool[FD_PROG_OK] = load_ret(BPF_PROG_TYPE_SCHED_CLS, TC_ACT_OK, 0);
 	cfg.pool[FD_PROG_UNSPEC] = load_ret(BPF_PROG_TYPE_SCHED_CLS, TC_ACT_UNSPEC, 0);
 	cfg.pool[FD_PROG_SHOT] = load_ret(BPF_PROG_TYPE_SCHED_CLS, TC_ACT_SHOT, 0);
@@ -202,12 +206,16 @@ static void make_pool(void)
 	cfg.pool[FD_DEVNULL] = open("/dev/null", O_RDONLY);
 	cfg.pool[FD_CLOSED] = CLOSED_FD;
 	cfg.pool[FD_BOUND] = bound ? load_ret(BPF_PROG_TYPE_SCHED_CLS, TC_ACT_OK, bound) : -1;
+	cfg.pool[FD_OFFLOAD] = offload ? load_ret(BPF_PROG_TYPE_SCHED_CLS, TC_ACT_OK, offload) : -1;
 	cfg.pool[FD_MINUS_ONE] = -1;
 	for (i = 0; i < FD_CLOSED; i++)
 		if (cfg.pool[i] < 0)
 			nl_die("pool %s: %s", pool_names[i], strerror(errno));
 	if (bound && cfg.pool[FD_BOUND] < 0)
 		nl_die("pool %s on %s: %s", pool_names[FD_BOUND], cfg.bound_dev, strerror(errno));
+	if (offload && cfg.pool[FD_OFFLOAD] < 0)
+		nl_die("pool %s on %s: %s", pool_names[FD_OFFLOAD], cfg.offload_dev,
+		       strerror(errno));
 	if (fcntl(CLOSED_FD, F_GETFD) >= 0)
 		nl_die("fd %d must stay closed", CLOSED_FD);
 }
@@ -527,6 +535,8 @@ static void put_options(struct nl_req *req)
 
 		if (chance(60))
 			fd = cfg.pool[FD_PROG_OK + below(3)];
+		else if (cfg.offload_dev && chance(50))
+			fd = cfg.pool[FD_OFFLOAD];
 		put_u32_attr(req, TCA_BPF_FD, chance(3) ? (__u32)rnd() : (__u32)fd);
 		if (chance(60))
 			put_name(req);
@@ -1013,6 +1023,7 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: fuzz --seed S --count N --target DEV:ingress|DEV:egress|block:N ...\n"
 		"            [--owner W] [--check-every K] [--log FILE] [--bound-dev DEV]\n"
+		"            [--offload-dev DEV]\n"
 		"            [--mirred-dev DEV] [--require-extack] [--valid] [--stateless]\n"
 		"       fuzz --replay FILE --target ... [--bound-dev DEV] [--mirred-dev DEV]\n");
 	exit(2);
@@ -1095,6 +1106,8 @@ static void parse_args(int argc, char **argv)
 			cfg.bound_dev = v;
 		else if (!strcmp(o, "--mirred-dev"))
 			cfg.mirred_dev = v;
+		else if (!strcmp(o, "--offload-dev"))
+			cfg.offload_dev = v;
 		else if (!strcmp(o, "--target"))
 			add_target(v);
 		else

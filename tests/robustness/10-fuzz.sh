@@ -5,7 +5,8 @@
 # of its filters must match every dump, then four runs at once on the same
 # devices, prios and chains (each checking its own handles) after the
 # action modules were unloaded, so that their first requests make the core
-# drop rtnl to autoload them. Afterwards: no kernel splat, every program
+# drop rtnl to autoload them; then one run on an offload-capable netdevsim
+# port with programs bound to it and to another device. Afterwards: no kernel splat, every program
 # freed, cls_bpf unloads. Rejections without an extack message are counted;
 # for our module every one of a request that carried classifier options is
 # a failure.
@@ -66,6 +67,7 @@ concurrent_runs() {
 		fuzz "$NSB" --seed "$((base + w))" --count "$count" --owner "$w" "${TARGETS[@]}" \
 			"${EXTACK[@]}" --log "$TEST_OUTDIR/fuzz-w$w.log" >"$TEST_OUTDIR/fuzz-w$w.out" 2>&1 &
 		pids+=($!)
+		FUZZ_PIDS+=($!)
 	done
 	for ((w = 1; w <= WRITERS; w++)); do
 		wait "${pids[w - 1]}" || rc=$?
@@ -75,6 +77,28 @@ concurrent_runs() {
 			fail "fuzzer $w (seed $((base + w))) exited with $rc"
 		}
 	done
+}
+
+# One model-checked run on an offload-capable netdevsim port, with programs
+# bound to it and to another netdevsim device in the pool.
+offload_run() {
+	local seed=$1 count=$((2000 * SCALE)) port other
+	if ! nsim_available; then
+		log "no netdevsim on this kernel: the offload run is not done"
+		return 0
+	fi
+	port=$(nsim_add 1601)
+	other=$(nsim_add 1602)
+	step "one fuzzer on netdevsim port $port, seed $seed, $count requests"
+	"$FUZZ" --seed "$seed" --count "$count" --target "$port:ingress" --target "$port:egress" \
+		--offload-dev "$port" --bound-dev "$other" "${EXTACK[@]}" \
+		--log "$TEST_OUTDIR/fuzz-offload.log" || {
+		tail -n 3 "$TEST_OUTDIR/fuzz-offload.log" | cut -c 1-300
+		fail "fuzzer seed $seed on netdevsim"
+	}
+	tc qdisc del dev "$port" clsact
+	nsim_remove 1601
+	nsim_remove 1602
 }
 
 main() {
@@ -92,6 +116,7 @@ main() {
 	flush_filters
 	concurrent_runs "$SEED"
 	flush_filters
+	offload_run "$((SEED + 10))"
 	flood_stop
 	kernel_log_check "fuzzing"
 

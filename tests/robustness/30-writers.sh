@@ -45,8 +45,9 @@ dumper_stop() {
 
 # shellcheck disable=SC2317 # called by the EXIT trap
 on_writers_exit() {
+	local rc=$?
 	dumper_stop
-	robust_exit
+	robust_exit "$rc"
 }
 
 writers() {
@@ -58,6 +59,7 @@ writers() {
 			--check-every 0 "${TARGETS[@]}" "${extack[@]}" \
 			--log "$TEST_OUTDIR/writer-$w.log" >"$TEST_OUTDIR/writer-$w.out" 2>&1 &
 		pids+=($!)
+		FUZZ_PIDS+=($!)
 	done
 	for ((w = 1; w <= WRITERS; w++)); do
 		rc=0

@@ -100,31 +100,21 @@ round() {
 
 # A netdevsim device with a software and an offloaded filter goes away.
 nsim_round() {
-	local progs0=$1 dev d
-	if [[ ! -w /sys/bus/netdevsim/new_device ]] && ! modprobe netdevsim 2>/dev/null; then
+	local progs0=$1 dev
+	if ! nsim_available; then
 		log "no netdevsim on this kernel: the netdevsim round is not run"
 		return 0
 	fi
 	step "teardown by deleting a netdevsim device with filters"
 	kernel_log_mark
-	echo "$NSIM_ID 1" >/sys/bus/netdevsim/new_device || fail "cannot create netdevsim$NSIM_ID"
-	for ((d = 0; d < 40; d++)); do
-		for dev in "/sys/bus/netdevsim/devices/netdevsim$NSIM_ID/net/"*; do :; done
-		[[ -e "$dev" ]] && break
-		sleep 0.25
-	done
-	dev=${dev##*/}
-	[[ -e "/sys/class/net/$dev" ]] || fail "netdevsim$NSIM_ID has no netdev"
-	ip link set "$dev" up
-	ethtool -K "$dev" hw-tc-offload on
-	tc qdisc add dev "$dev" clsact
+	dev=$(nsim_add "$NSIM_ID")
 	tc filter add dev "$dev" ingress prio 1 handle 1 bpf obj "$(obj da_ok)" sec classifier da ||
 		fail "software filter on $dev"
 	tc filter add dev "$dev" ingress prio 2 handle 1 bpf obj "$ARTIFACTS/offload/ret0.bpf.o" \
 		sec classifier da skip_sw || fail "offloaded filter on $dev"
 	assert_match "offloaded" "$(tc filter show dev "$dev" ingress)" 'in_hw'
 	expect_fail "rmmod cls_bpf while filters exist" rmmod cls_bpf
-	echo "$NSIM_ID" >/sys/bus/netdevsim/del_device || fail "cannot delete netdevsim$NSIM_ID"
+	nsim_remove "$NSIM_ID"
 	wait_prog_count "$progs0"
 	kernel_log_check "netdevsim device deleted"
 }

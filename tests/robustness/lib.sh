@@ -21,6 +21,8 @@ KERNEL_LOG_PATTERN=${KERNEL_LOG_PATTERN:?guest-run.sh exports it}
 ACT_MODULES=(act_gact act_police act_mirred act_skbedit)
 KLOG_MARK=0
 FLOOD_PID=''
+# Background fuzzers of the test, killed if it ends early.
+FUZZ_PIDS=()
 
 # --- kernel log -----------------------------------------------------------
 
@@ -74,9 +76,14 @@ fuzz() {
 	ip netns exec "$ns" "$FUZZ" "$@"
 }
 
+# robust_exit [RC]: the EXIT trap (RC: the test's status, default $?).
 robust_exit() {
-	local rc=$?
+	local rc=${1:-$?} pid
 	trap - EXIT
+	for pid in "${FUZZ_PIDS[@]}"; do
+		kill "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	done
 	flood_stop
 	cleanup_netns
 	exit "$rc"
@@ -88,18 +95,46 @@ robust_start() {
 	log "scale $SCALE, seed $SEED"
 }
 
+# --- netdevsim ---------------------------------------------------------------
+
+# nsim_available: the harness installed netdevsim for this kernel.
+nsim_available() { [[ -w /sys/bus/netdevsim/new_device ]] || modprobe netdevsim 2>/dev/null; }
+
+# nsim_add ID: a netdevsim device with one port, up, hw-tc-offload on,
+# with a clsact qdisc; prints the port's name.
+nsim_add() {
+	local id=$1 port='' i
+	echo "$id 1" >/sys/bus/netdevsim/new_device || fail "cannot create netdevsim$id"
+	for ((i = 0; i < 40; i++)); do
+		for port in "/sys/bus/netdevsim/devices/netdevsim$id/net/"*; do :; done
+		[[ -e "$port" ]] && break
+		sleep 0.25
+	done
+	port=${port##*/}
+	[[ -e "/sys/class/net/$port" ]] || fail "netdevsim$id has no netdev"
+	ip link set "$port" up
+	ethtool -K "$port" hw-tc-offload on >/dev/null
+	tc qdisc add dev "$port" clsact
+	echo "$port"
+}
+
+nsim_remove() { echo "$1" >/sys/bus/netdevsim/del_device || fail "cannot delete netdevsim$1"; }
+
 # --- which cls_bpf ----------------------------------------------------------
 
 # unload_cls_bpf: once no filter holds it.
 unload_cls_bpf() { unload cls_bpf; }
 
 # load_intree_cls_bpf: the kernel's own module, by path (modprobe prefers
-# the dkms copy), decompressed first when the distro compresses modules.
+# the dkms copy; dkms >= 3.1 moves the original to original_module/),
+# decompressed first when the distro compresses modules.
 load_intree_cls_bpf() {
-	local path plain=$TEST_TMPDIR/cls_bpf-intree.ko
+	local path plain=$TEST_TMPDIR/cls_bpf-intree.ko krel
+	krel=$(uname -r)
 	unload_cls_bpf
-	path=$(compgen -G "/lib/modules/$(uname -r)/kernel/net/sched/cls_bpf.ko*" | head -n 1) ||
-		fail "no in-tree cls_bpf for $(uname -r)"
+	path=$({ compgen -G "/lib/modules/$krel/kernel/net/sched/cls_bpf.ko*" ||
+		compgen -G "/var/lib/dkms/*/original_module/$krel/*/cls_bpf.ko*"; } |
+		grep -v '\.origin$' | head -n 1) || fail "no in-tree cls_bpf for $krel"
 	case "$path" in
 	*.ko.xz) xz -dc "$path" >"$plain" ;;
 	*.ko.zst) zstd -qdc "$path" >"$plain" ;;

@@ -125,12 +125,35 @@ module_proof() {
 
 # --- tests ----------------------------------------------------------------
 
+# QEMU's multi-threaded TCG sometimes runs a stale translation of kernel
+# text that the guest is live-patching for a static key (int3 first, then
+# the new bytes): the other vCPU then oopses on an int3 that is already gone
+# ("Oops: int3" in tc_run, seen on 7.3 while the fuzzer added and deleted
+# filters under traffic). The keys tc flips are counted; the text is only
+# patched when a count goes 0 <-> 1. A dummy device with clsact and a
+# flower filter on each hook, in a namespace of its own that lives for
+# the whole boot, keeps them at 1 or more: ingress/egress hooks, and
+# tcf_sw_enabled_key where the core has it (6.12+).
+KEYS_NS=cls-bpf-keys
+pin_static_keys() {
+	local -
+	set -x # into the harness log (local -: only here)
+	ip netns add "$KEYS_NS" &&
+		ip -n "$KEYS_NS" link add keys0 type dummy &&
+		ip -n "$KEYS_NS" link set keys0 up &&
+		tc -n "$KEYS_NS" qdisc add dev keys0 clsact &&
+		tc -n "$KEYS_NS" filter add dev keys0 ingress protocol all prio 1 flower &&
+		tc -n "$KEYS_NS" filter add dev keys0 egress protocol all prio 1 flower
+}
+
 # Best effort: leave no network namespaces, links, qdiscs or pins behind.
 # Few commands on purpose: every exec is slow under TCG. The VM has no NIC,
 # so any root-namespace link but lo was made by a test.
 cleanup_between_tests() {
 	local d dev kind where
-	ip -all netns delete 2>/dev/null || true
+	ip netns list 2>/dev/null | while read -r d _; do
+		[ "$d" = "$KEYS_NS" ] || ip netns del "$d" 2>/dev/null || true
+	done
 	for d in /sys/bus/netdevsim/devices/netdevsim*; do
 		[ -e "$d" ] || continue
 		echo "${d##*netdevsim}" >/sys/bus/netdevsim/del_device 2>/dev/null || true
@@ -213,6 +236,13 @@ main() {
 	mkdir -p "$RESULTS/logs"
 	: >"$RESULTS/results.txt"
 	echo "guest-run: kernel $KREL, line $LINE, mode $MODE"
+	mkdir -p "$RESULTS/logs/harness"
+	if pin_static_keys >"$RESULTS/logs/harness/static-keys.log" 2>&1; then
+		record PASS harness/static-keys
+	else
+		cat "$RESULTS/logs/harness/static-keys.log"
+		record FAIL harness/static-keys
+	fi
 	if module_proof; then
 		for dir in "${SUITE_DIRS[@]}"; do run_suite "$dir"; done
 	else
