@@ -38,7 +38,7 @@ build_bpf() {
 
 build_client() {
 	local out=$1
-	"$CC" -O2 -g -Wall -Wextra -Werror -static \
+	"$CC" -O2 -g -Wall -Wextra -Werror -static -I"$SRC_DIR/include" \
 		-o "$out/tc_client" "$SRC_DIR/libbpf/tc_client.c" \
 		-lbpf -lelf -lz
 }

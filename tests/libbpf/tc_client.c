@@ -34,40 +34,16 @@
  * values of an array map as "N N ...".  "udp-flood" sends datagrams to
  * ADDR port 9 until it is killed.
  */
-#define _GNU_SOURCE
-#include <errno.h>
-#include <stdarg.h>
-#include <stdbool.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+#include "nlmsg.h"
+
 #include <fcntl.h>
-#include <unistd.h>
 #include <arpa/inet.h>
 #include <net/if.h>
-#include <sys/socket.h>
 #include <linux/bpf.h>
 #include <linux/filter.h>
 #include <linux/if_ether.h>
-#include <linux/netlink.h>
-#include <linux/pkt_cls.h>
-#include <linux/pkt_sched.h>
-#include <linux/rtnetlink.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-
-#ifndef NETLINK_EXT_ACK
-#define NETLINK_EXT_ACK 11
-#endif
-#ifndef NETLINK_CAP_ACK
-#define NETLINK_CAP_ACK 10
-#endif
-#ifndef NLM_F_CAPPED
-#define NLM_F_CAPPED 0x100
-#endif
-#ifndef NLM_F_ACK_TLVS
-#define NLM_F_ACK_TLVS 0x200
-#endif
 
 struct opts {
 	unsigned int handle;
@@ -258,48 +234,6 @@ static int cmd_query_detach(int argc, char **argv, bool query)
 
 /* ---- raw netlink, no libbpf involved ---- */
 
-struct nl_req {
-	struct nlmsghdr n;
-	struct tcmsg t;
-	char buf[1024];
-};
-
-static struct rtattr *nl_tail(struct nlmsghdr *n)
-{
-	return (struct rtattr *)((char *)n + NLMSG_ALIGN(n->nlmsg_len));
-}
-
-static struct rtattr *nl_put(struct nlmsghdr *n, unsigned short type,
-			     const void *data, unsigned short len)
-{
-	struct rtattr *rta = nl_tail(n);
-	unsigned int total = NLMSG_ALIGN(n->nlmsg_len) + RTA_ALIGN(RTA_LENGTH(len));
-
-	if (total > sizeof(struct nl_req))
-		die("netlink request too large");
-	rta->rta_type = type;
-	rta->rta_len = RTA_LENGTH(len);
-	if (len)
-		memcpy(RTA_DATA(rta), data, len);
-	n->nlmsg_len = total;
-	return rta;
-}
-
-static void nl_put_u32(struct nlmsghdr *n, unsigned short type, __u32 v)
-{
-	nl_put(n, type, &v, sizeof(v));
-}
-
-static void nl_put_u16(struct nlmsghdr *n, unsigned short type, __u16 v)
-{
-	nl_put(n, type, &v, sizeof(v));
-}
-
-static void nl_nest_end(struct nlmsghdr *n, struct rtattr *nest)
-{
-	nest->rta_len = (char *)nl_tail(n) - (char *)nest;
-}
-
 /* "raw_ok": r0 = RET; exit, of TYPE */
 static int load_raw_prog(enum bpf_prog_type type, int ret)
 {
@@ -410,97 +344,45 @@ static void build_raw(struct nl_req *req, const struct raw_case *c,
 {
 	struct rtattr *nest;
 
-	memset(req, 0, sizeof(*req));
-	req->n.nlmsg_len = NLMSG_LENGTH(sizeof(struct tcmsg));
-	req->n.nlmsg_type = RTM_NEWTFILTER;
-	req->n.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE;
-	if (!o->replace)
-		req->n.nlmsg_flags |= NLM_F_EXCL;
-	req->n.nlmsg_seq = 1;
-	req->t.tcm_family = AF_UNSPEC;
+	nl_init(req, RTM_NEWTFILTER, NLM_F_ACK | NLM_F_CREATE |
+		(o->replace ? 0 : NLM_F_EXCL));
 	req->t.tcm_ifindex = ifindex;
 	req->t.tcm_handle = o->handle;
 	req->t.tcm_parent = TC_H_MAKE(TC_H_CLSACT, o->egress ?
 				      TC_H_MIN_EGRESS : TC_H_MIN_INGRESS);
 	req->t.tcm_info = TC_H_MAKE(o->prio << 16, htons(ETH_P_ALL));
 
-	nl_put(&req->n, TCA_KIND, "bpf", sizeof("bpf"));
-	nest = nl_put(&req->n, TCA_OPTIONS, NULL, 0);
+	nl_put(req, TCA_KIND, "bpf", sizeof("bpf"));
+	nest = nl_put(req, TCA_OPTIONS, NULL, 0);
 	if (c->fd != FD_NONE) {
-		nl_put_u32(&req->n, TCA_BPF_FD, (__u32)raw_fd(c->fd));
-		nl_put(&req->n, TCA_BPF_NAME, "raw_ok", sizeof("raw_ok"));
+		nl_put_u32(req, TCA_BPF_FD, (__u32)raw_fd(c->fd));
+		nl_put(req, TCA_BPF_NAME, "raw_ok", sizeof("raw_ok"));
 	}
 	if (c->ops_len >= 0)
-		nl_put_u16(&req->n, TCA_BPF_OPS_LEN, (__u16)c->ops_len);
+		nl_put_u16(req, TCA_BPF_OPS_LEN, (__u16)c->ops_len);
 	if (c->ops)
-		nl_put(&req->n, TCA_BPF_OPS, &cbpf_ret_default,
+		nl_put(req, TCA_BPF_OPS, &cbpf_ret_default,
 		       sizeof(cbpf_ret_default));
 	if (c->flags >= 0)
-		nl_put_u32(&req->n, TCA_BPF_FLAGS, (__u32)c->flags);
+		nl_put_u32(req, TCA_BPF_FLAGS, (__u32)c->flags);
 	if (c->gen_flags >= 0)
-		nl_put_u32(&req->n, TCA_BPF_FLAGS_GEN, (__u32)c->gen_flags);
-	nl_nest_end(&req->n, nest);
+		nl_put_u32(req, TCA_BPF_FLAGS_GEN, (__u32)c->gen_flags);
+	nl_nest_end(req, nest);
 }
 
-/* Extract the NLMSGERR_ATTR_MSG string from an NLMSG_ERROR, if any. */
-static const char *extack_msg(const struct nlmsghdr *h)
+/* Send REQ; print "errno=N name=NAME msg=EXTACK" from the answer. */
+static int raw_talk(struct nl_req *req)
 {
-	const struct nlmsgerr *err = NLMSG_DATA(h);
-	unsigned int off = NLMSG_HDRLEN + sizeof(*err);
-	const struct rtattr *rta;
-	int len;
+	struct nl_answer a = { 0 };
+	int sk = nl_open();
 
-	if (!(h->nlmsg_flags & NLM_F_ACK_TLVS))
-		return "";
-	if (!(h->nlmsg_flags & NLM_F_CAPPED))
-		off += err->msg.nlmsg_len - NLMSG_HDRLEN;
-	if (off > h->nlmsg_len)
-		return "";
-	rta = (const struct rtattr *)((const char *)h + off);
-	len = (int)(h->nlmsg_len - off);
-	for (; RTA_OK(rta, len); rta = RTA_NEXT(rta, len)) {
-		if (rta->rta_type == NLMSGERR_ATTR_MSG &&
-		    RTA_PAYLOAD(rta) > 0)
-			return RTA_DATA(rta);
-	}
-	return "";
-}
-
-static int nl_talk(struct nl_req *req)
-{
-	char buf[8192];
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	struct nlmsghdr *h;
-	int one = 1, sk;
-	ssize_t len;
-
-	sk = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-	if (sk < 0)
-		die("socket: %s", strerror(errno));
-	if (setsockopt(sk, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one)))
-		die("NETLINK_EXT_ACK: %s", strerror(errno));
-	setsockopt(sk, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
-	if (sendto(sk, req, req->n.nlmsg_len, 0, (struct sockaddr *)&sa,
-		   sizeof(sa)) < 0)
-		die("sendto: %s", strerror(errno));
-	for (;;) {
-		len = recv(sk, buf, sizeof(buf), 0);
-		if (len < 0)
-			die("recv: %s", strerror(errno));
-		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, len);
-		     h = NLMSG_NEXT(h, len)) {
-			const struct nlmsgerr *err = NLMSG_DATA(h);
-			int e;
-
-			if (h->nlmsg_type != NLMSG_ERROR)
-				continue;
-			e = -err->error;
-			printf("errno=%d name=%s msg=%s\n", e,
-			       e ? strerrorname_np(e) : "0", extack_msg(h));
-			close(sk);
-			return 0;
-		}
-	}
+	if (nl_talk(sk, req, &a) < 0)
+		die("netlink: %s", strerror(errno));
+	printf("errno=%d name=%s msg=%s\n", a.error,
+	       a.error ? strerrorname_np(a.error) : "0", a.msg);
+	free(a.filters);
+	close(sk);
+	return 0;
 }
 
 static int cmd_raw(int argc, char **argv)
@@ -514,7 +396,7 @@ static int cmd_raw(int argc, char **argv)
 	c = find_raw_case(argv[1]);
 	parse_opts(argc - 2, argv + 2, &o);
 	build_raw(&req, c, &o, dev_ifindex(argv[0]));
-	return nl_talk(&req);
+	return raw_talk(&req);
 }
 
 /* ---- replace under traffic (functional/54) ---- */

@@ -4,7 +4,9 @@
 # module and then against the kernel's in-tree cls_bpf in the same boot.
 # Every case whose errno differs is listed; each must match a reviewed line
 # of errno-diff.allowed (an upstream fix or a documented extra check), so a
-# new difference fails. Needs our module: baseline mode skips.
+# new difference fails. A second pair of runs does the same on an
+# offload-capable netdevsim port, with programs bound to it and to another
+# netdevsim device. Needs our module: baseline mode skips.
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -19,16 +21,31 @@ setup() {
 	tcn "$NSB" qdisc add dev d1 ingress_block 10 clsact
 }
 
-# run_stateless WHO: one stateless run into $TEST_OUTDIR/WHO.log.
+# run_stateless LOG NS ARGS...: one stateless run in namespace NS ("" for
+# the initial one, where netdevsim ports live) into $TEST_OUTDIR/LOG.log.
 run_stateless() {
-	local count=$((3000 * SCALE))
-	step "$1: stateless fuzzer, seed $SEED, $count requests"
-	fuzz "$NSB" --stateless --seed "$SEED" --count "$count" "${TARGETS[@]}" \
-		--log "$TEST_OUTDIR/$1.log" || fail "stateless fuzzer against $1"
+	local name=$1 ns=$2 count=$((3000 * SCALE)) cmd=("$FUZZ")
+	shift 2
+	[[ -z "$ns" ]] || cmd=(fuzz "$ns")
+	step "$name: stateless fuzzer, seed $SEED, $count requests"
+	"${cmd[@]}" --stateless --seed "$SEED" --count "$count" "$@" \
+		--log "$TEST_OUTDIR/$name.log" || fail "stateless fuzzer, run $name"
 }
 
-# Lines "case ours-errno intree-errno ours-msg | intree-msg" for every case
-# whose errno differs.
+# run_pair NAME NS ARGS...: the same stateless run against our module and
+# the in-tree one; the logs are NAME-ours.log and NAME-intree.log.
+run_pair() {
+	local name=$1 ns=$2
+	shift 2
+	load_our_cls_bpf
+	run_stateless "$name-ours" "$ns" "$@"
+	load_intree_cls_bpf
+	run_stateless "$name-intree" "$ns" "$@"
+	load_our_cls_bpf
+}
+
+# differences NAME: lines "case ours-errno intree-errno ours-msg |
+# intree-msg" for every case of the pair NAME whose errno differs.
 differences() {
 	awk '
 	function field(line, key,   s) {
@@ -38,7 +55,7 @@ differences() {
 	FNR == NR { e[$2] = field($0, "errno"); m[$2] = field($0, "msg"); next }
 	($2 in e) && e[$2] != field($0, "errno") {
 		printf "%s %s %s %s | %s\n", $2, e[$2], field($0, "errno"), m[$2], field($0, "msg")
-	}' "$TEST_OUTDIR/ours.log" "$TEST_OUTDIR/intree.log"
+	}' "$TEST_OUTDIR/$1-ours.log" "$TEST_OUTDIR/$1-intree.log"
 }
 
 # allowed OURS INTREE MSG: a line "OURS INTREE ERE # reason" matches.
@@ -52,18 +69,11 @@ allowed() {
 	return 1
 }
 
-main() {
+# review NAME: every difference of the pair NAME must be allowed; prints
+# them and adds the unreviewed ones to BAD.
+review() {
 	local k ours intree msg n=0 bad=0
-	robust_start
-	is_ours || skip "the differential run compares our module with the in-tree one"
-	setup
-	load_our_cls_bpf
-	run_stateless ours
-	load_intree_cls_bpf
-	run_stateless intree
-	load_our_cls_bpf
-
-	step "cases whose errno differs (ours vs in-tree)"
+	step "$1: cases whose errno differs (ours vs in-tree)"
 	while read -r k ours intree msg; do
 		n=$((n + 1))
 		if allowed "$ours" "$intree" "$msg"; then
@@ -72,9 +82,38 @@ main() {
 			echo "NEW DIFFERENCE: case $k ours=$ours in-tree=$intree: $msg"
 			bad=$((bad + 1))
 		fi
-	done < <(differences)
-	log "$n cases differ, $bad not in $(basename "$ALLOWED")"
-	[[ $bad -eq 0 ]] || fail "$bad errno differences nobody reviewed (list them in $ALLOWED with the reason)"
+	done < <(differences "$1")
+	log "$1: $n cases differ, $bad not in $(basename "$ALLOWED")"
+	BAD=$((BAD + bad))
+}
+
+# The netdevsim pair, where the harness installed netdevsim.
+offload_pair() {
+	local port other
+	if ! nsim_available; then
+		log "no netdevsim on this kernel: the offload pair is not run"
+		return 0
+	fi
+	port=$(nsim_add 1611)
+	other=$(nsim_add 1612)
+	run_pair offload "" --target "$port:ingress" --target "$port:egress" \
+		--offload-dev "$port" --bound-dev "$other"
+	review offload
+	tc qdisc del dev "$port" clsact
+	nsim_remove 1611
+	nsim_remove 1612
+}
+
+BAD=0
+
+main() {
+	robust_start
+	is_ours || skip "the differential run compares our module with the in-tree one"
+	setup
+	run_pair veth "$NSB" "${TARGETS[@]}"
+	review veth
+	offload_pair
+	[[ $BAD -eq 0 ]] || fail "$BAD errno differences nobody reviewed (list them in $ALLOWED with the reason)"
 	rm -f "$TEST_OUTDIR"/*.log
 	pass
 }

@@ -5,11 +5,13 @@
 set -euo pipefail
 
 FUZZ_DIR=$(cd "$(dirname "$0")/../fuzz" && pwd)
+INCLUDE_DIR=$(cd "$(dirname "$0")/../include" && pwd)
 
 main() {
 	local outdir=${1:?usage: build-objects.sh OUTDIR}
 	mkdir -p "$outdir/fuzz-corpus"
-	"${CC:-gcc}" -O2 -g -Wall -Wextra -Werror -static -o "$outdir/fuzz.tmp" "$FUZZ_DIR/fuzz.c"
+	"${CC:-gcc}" -O2 -g -Wall -Wextra -Werror -static -I"$INCLUDE_DIR" \
+		-o "$outdir/fuzz.tmp" "$FUZZ_DIR/fuzz.c"
 	mv "$outdir/fuzz.tmp" "$outdir/fuzz"
 	cp "$FUZZ_DIR"/corpus/*.hex "$outdir/fuzz-corpus/" 2>/dev/null || true
 	printf 'built %s/fuzz\n' "$outdir"

@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Raw NETLINK_ROUTE for the guest programs of tests/fuzz: build a tc
- * request attribute by attribute, send it with NETLINK_EXT_ACK on, and
- * read the answer (echoed filters, dump parts, the error and its extack
- * message).  libc only, so one static binary runs in every release's guest.
+ * Raw NETLINK_ROUTE for the guest programs (tests/fuzz/fuzz.c and
+ * tests/libbpf/tc_client.c): build a tc request attribute by attribute,
+ * send it with NETLINK_EXT_ACK on, and read the answer (echoed filters,
+ * dump parts, the error and its extack message).  libc only.
  */
-#ifndef CLS_BPF_FUZZ_NLMSG_H
-#define CLS_BPF_FUZZ_NLMSG_H
+#ifndef CLS_BPF_TESTS_NLMSG_H
+#define CLS_BPF_TESTS_NLMSG_H
 
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -21,6 +23,11 @@
 #include <linux/pkt_cls.h>
 #include <linux/pkt_sched.h>
 #include <linux/rtnetlink.h>
+
+/* Each program uses part of these helpers. */
+#ifndef __maybe_unused
+#define __maybe_unused __attribute__((unused))
+#endif
 
 #ifndef NETLINK_EXT_ACK
 #define NETLINK_EXT_ACK 11
@@ -66,19 +73,19 @@ struct nl_answer {
 	int cap;
 };
 
-static void nl_die(const char *fmt, ...)
+static __maybe_unused void nl_die(const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	fprintf(stderr, "fuzz: ");
+	fprintf(stderr, "%s: ", program_invocation_short_name);
 	vfprintf(stderr, fmt, ap);
 	fprintf(stderr, "\n");
 	va_end(ap);
 	exit(2);
 }
 
-static int nl_open(void)
+static __maybe_unused int nl_open(void)
 {
 	int one = 1, sk, rcvbuf = 4 << 20;
 
@@ -92,7 +99,7 @@ static int nl_open(void)
 	return sk;
 }
 
-static void nl_init(struct nl_req *req, __u16 type, __u16 flags)
+static __maybe_unused void nl_init(struct nl_req *req, __u16 type, __u16 flags)
 {
 	memset(&req->n, 0, sizeof(req->n));
 	memset(&req->t, 0, sizeof(req->t));
@@ -102,7 +109,7 @@ static void nl_init(struct nl_req *req, __u16 type, __u16 flags)
 	req->t.tcm_family = AF_UNSPEC;
 }
 
-static struct rtattr *nl_tail(struct nl_req *req)
+static __maybe_unused struct rtattr *nl_tail(struct nl_req *req)
 {
 	return (struct rtattr *)((char *)&req->n + NLMSG_ALIGN(req->n.nlmsg_len));
 }
@@ -111,7 +118,7 @@ static struct rtattr *nl_tail(struct nl_req *req)
  * Append an attribute whose header says HDRLEN bytes of payload while LEN
  * bytes of DATA follow (HDRLEN != LEN makes truncated or lying attributes).
  */
-static struct rtattr *nl_put_raw(struct nl_req *req, unsigned short type,
+static __maybe_unused struct rtattr *nl_put_raw(struct nl_req *req, unsigned short type,
 				 const void *data, unsigned int len,
 				 unsigned int hdrlen)
 {
@@ -129,29 +136,34 @@ static struct rtattr *nl_put_raw(struct nl_req *req, unsigned short type,
 	return rta;
 }
 
-static struct rtattr *nl_put(struct nl_req *req, unsigned short type,
+static __maybe_unused struct rtattr *nl_put(struct nl_req *req, unsigned short type,
 			     const void *data, unsigned int len)
 {
 	return nl_put_raw(req, type, data, len, len);
 }
 
-static void nl_put_u32(struct nl_req *req, unsigned short type, __u32 v)
+static __maybe_unused void nl_put_u32(struct nl_req *req, unsigned short type, __u32 v)
 {
 	nl_put(req, type, &v, sizeof(v));
 }
 
-static struct rtattr *nl_nest_start(struct nl_req *req, unsigned short type)
+static __maybe_unused void nl_put_u16(struct nl_req *req, unsigned short type, __u16 v)
+{
+	nl_put(req, type, &v, sizeof(v));
+}
+
+static __maybe_unused struct rtattr *nl_nest_start(struct nl_req *req, unsigned short type)
 {
 	return nl_put(req, type | NLA_F_NESTED, NULL, 0);
 }
 
-static void nl_nest_end(struct nl_req *req, struct rtattr *nest)
+static __maybe_unused void nl_nest_end(struct nl_req *req, struct rtattr *nest)
 {
 	nest->rta_len = (char *)nl_tail(req) - (char *)nest;
 }
 
 /* The NLMSGERR_ATTR_MSG string of an NLMSG_ERROR, if any. */
-static void nl_extack(const struct nlmsghdr *h, char *out, size_t size)
+static __maybe_unused void nl_extack(const struct nlmsghdr *h, char *out, size_t size)
 {
 	const struct nlmsgerr *err = NLMSG_DATA(h);
 	unsigned int off = NLMSG_HDRLEN + sizeof(*err);
@@ -176,7 +188,7 @@ static void nl_extack(const struct nlmsghdr *h, char *out, size_t size)
 	}
 }
 
-static __u32 rta_u32(const struct rtattr *rta)
+static __maybe_unused __u32 rta_u32(const struct rtattr *rta)
 {
 	__u32 v = 0;
 
@@ -185,7 +197,7 @@ static __u32 rta_u32(const struct rtattr *rta)
 	return v;
 }
 
-static void nl_parse_filter(const struct nlmsghdr *h, struct nl_filter *f)
+static __maybe_unused void nl_parse_filter(const struct nlmsghdr *h, struct nl_filter *f)
 {
 	const struct tcmsg *t = NLMSG_DATA(h);
 	const struct rtattr *rta, *o;
@@ -231,7 +243,7 @@ static void nl_parse_filter(const struct nlmsghdr *h, struct nl_filter *f)
 	}
 }
 
-static void nl_add_filter(struct nl_answer *a, const struct nlmsghdr *h)
+static __maybe_unused void nl_add_filter(struct nl_answer *a, const struct nlmsghdr *h)
 {
 	if (a->nfilters == a->cap) {
 		a->cap = a->cap ? 2 * a->cap : 64;
@@ -247,7 +259,7 @@ static void nl_add_filter(struct nl_answer *a, const struct nlmsghdr *h)
  * RTM_NEWTFILTER messages on the way (NLM_F_ECHO, dump parts) are kept.
  * Returns -1 if the kernel did not answer (the socket failed).
  */
-static int nl_talk(int sk, struct nl_req *req, struct nl_answer *a)
+static __maybe_unused int nl_talk(int sk, struct nl_req *req, struct nl_answer *a)
 {
 	static char buf[NL_RECV_SPACE];
 	static __u32 seq;
