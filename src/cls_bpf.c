@@ -407,7 +407,9 @@ static void __cls_bpf_delete(struct tcf_proto *tp, struct cls_bpf_prog *prog,
 	struct cls_bpf_head *head = rtnl_dereference(tp->root);
 
 	head->gen++;
+	spin_lock(&tp->lock);
 	idr_remove(&head->handle_idr, prog->handle);
+	spin_unlock(&tp->lock);
 	cls_bpf_stop_offload(tp, prog, extack);
 	list_del_rcu(&prog->link);
 	tcf_unbind_filter(tp, &prog->res);
@@ -444,19 +446,21 @@ static int cls_bpf_delete(struct tcf_proto *tp, void *arg, bool *last,
  *
  * Not always under rtnl: a request of an unlocked classifier that fails
  * on this tp (kind mismatch) gets here without it. tp->root is set in
- * init() and never changes. Such a request can still see the tp empty
- * between the core linking it and change() reserving its handle; that
- * window is the core's.
+ * init() and never changes. Every change of the handle idr is made under
+ * tp->lock, and change() reserves its handle only while tp->deleting is
+ * clear, so a tp found empty here stays empty.
  */
 static bool cls_bpf_delete_empty(struct tcf_proto *tp)
 {
 	struct cls_bpf_head *head = rcu_dereference_protected(tp->root, 1);
+	bool empty;
 
 	spin_lock(&tp->lock);
-	tp->deleting = idr_is_empty(&head->handle_idr);
+	empty = idr_is_empty(&head->handle_idr);
+	tp->deleting = empty;
 	spin_unlock(&tp->lock);
 
-	return tp->deleting;
+	return empty;
 }
 
 static void cls_bpf_destroy(struct tcf_proto *tp, bool rtnl_held,
@@ -688,18 +692,31 @@ static int cls_bpf_change_common(struct net *net, struct sk_buff *in_skb,
 		}
 	}
 
-	/* reserved only: get() must not find the filter before it is complete */
-	if (handle == 0) {
-		handle = 1;
-		ret = idr_alloc_u32(&head->handle_idr, NULL, &handle,
-				    INT_MAX, GFP_KERNEL);
-		if (ret == -ENOSPC)
-			NL_SET_ERR_MSG(extack, "No free filter handle left");
-	} else if (!oldprog) {
-		ret = idr_alloc_u32(&head->handle_idr, NULL, &handle,
-				    handle, GFP_KERNEL);
-		if (ret == -ENOSPC)
-			NL_SET_ERR_MSG(extack, "Filter handle is already in use");
+	/*
+	 * Reserved only: get() must not find the filter before it is
+	 * complete. Under tp->lock, as delete_empty() may run without rtnl;
+	 * a tp it found empty is being unlinked: -EAGAIN makes the core
+	 * look the tp up again.
+	 */
+	if (handle == 0 || !oldprog) {
+		idr_preload(GFP_KERNEL);
+		spin_lock(&tp->lock);
+		if (tp->deleting) {
+			ret = -EAGAIN;
+		} else if (handle == 0) {
+			handle = 1;
+			ret = idr_alloc_u32(&head->handle_idr, NULL, &handle,
+					    INT_MAX, GFP_NOWAIT);
+			if (ret == -ENOSPC)
+				NL_SET_ERR_MSG(extack, "No free filter handle left");
+		} else {
+			ret = idr_alloc_u32(&head->handle_idr, NULL, &handle,
+					    handle, GFP_NOWAIT);
+			if (ret == -ENOSPC)
+				NL_SET_ERR_MSG(extack, "Filter handle is already in use");
+		}
+		spin_unlock(&tp->lock);
+		idr_preload_end();
 	}
 
 	if (ret == -ENOMEM)
@@ -729,11 +746,14 @@ static int cls_bpf_change_common(struct net *net, struct sk_buff *in_skb,
 	 * tcf_exts_validate() may drop rtnl: the core's action autoload then
 	 * fails (-EAGAIN makes the core replay the request), but act_ife loads
 	 * its metadata modules and carries on. If a filter of this tp was
-	 * published or deleted meanwhile, oldprog may be gone, and the tp with
-	 * it: replay the request too. Nothing below drops rtnl.
+	 * published or deleted meanwhile, oldprog may be gone; and the tp may
+	 * have been unlinked (filter delete of the whole prio, chain flush),
+	 * leaving the filter to die with it: replay the request too. Nothing
+	 * below drops rtnl, and every path that unlinks this tp holds it.
 	 */
 	ASSERT_RTNL();
-	if (head->gen != gen) {
+	if (head->gen != gen || READ_ONCE(tp->deleting) ||
+	    READ_ONCE(tp->chain->flushing)) {
 		ret = -EAGAIN;
 		goto errout_idr;
 	}
@@ -798,7 +818,9 @@ static int cls_bpf_change_common(struct net *net, struct sk_buff *in_skb,
 
 	/* complete: publish it to get() and classify() together */
 	head->gen++;
+	spin_lock(&tp->lock);
 	idr_replace(&head->handle_idr, prog, handle);
+	spin_unlock(&tp->lock);
 	if (oldprog) {
 		list_replace_rcu(&oldprog->link, &prog->link);
 		tcf_unbind_filter(tp, &oldprog->res);
@@ -817,8 +839,11 @@ errout_parms:
 		tcf_unbind_filter(tp, &prog->res);
 	cls_bpf_free_parms(prog);
 errout_idr:
-	if (!oldprog)
+	if (!oldprog) {
+		spin_lock(&tp->lock);
 		idr_remove(&head->handle_idr, prog->handle);
+		spin_unlock(&tp->lock);
+	}
 errout:
 	tcf_exts_destroy(&prog->exts);
 	kfree(prog);
