@@ -750,6 +750,8 @@ static int cls_bpf_change_common(struct net *net, struct sk_buff *in_skb,
 	 * have been unlinked (filter delete of the whole prio, chain flush),
 	 * leaving the filter to die with it: replay the request too. Nothing
 	 * below drops rtnl, and every path that unlinks this tp holds it.
+	 * chain->flushing is exact here: no tp is linked into a flushing
+	 * chain, and our reference keeps it set until we let go.
 	 */
 	ASSERT_RTNL();
 	if (head->gen != gen || READ_ONCE(tp->deleting) ||

@@ -6,32 +6,36 @@
 # still holds the table, so it outlives the delete, and the filter would be
 # published into it and destroyed with it once the request lets go, after
 # "tc filter add" said it worked (the in-tree module does just that). The
-# add must start over instead and create prio 1 anew.
+# add must start over instead and create prio 1 anew. The same when an
+# explicitly created chain is flushed or deleted in the window.
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=SCRIPTDIR/window-lib.sh
 . "$(dirname "$0")/window-lib.sh"
 
-# add_while UNLINK...: add handle 2 with ife to prio 1 (which holds handle
-# 1); run UNLINK while the add waits for act_meta_mark; the add must then
-# succeed and its filter be there, alone.
+# add_while CHAIN UNLINK...: add handle 2 with ife to prio 1 of CHAIN
+# (which holds handle 1); run "tc UNLINK" while the add waits for
+# act_meta_mark; the add must then succeed and its filter be there, alone.
 add_while() {
-	local dump
-	tcn "$NSB" filter add dev vb ingress prio 1 protocol all handle 1 bpf bytecode '1,6 0 0 0'
+	local chain=$1 dump
+	shift
+	tcn "$NSB" filter add dev vb ingress chain "$chain" prio 1 protocol all handle 1 \
+		bpf bytecode '1,6 0 0 0'
 	unload act_meta_mark
-	open_window tc -n "$NSB" filter add dev vb ingress prio 1 protocol all handle 2 \
-		bpf bytecode '1,6 0 0 4294967295' action ife encode allow mark dst 02:00:00:00:00:01
+	open_window tc -n "$NSB" filter add dev vb ingress chain "$chain" prio 1 protocol all \
+		handle 2 bpf bytecode '1,6 0 0 4294967295' \
+		action ife encode allow mark dst 02:00:00:00:00:01
 	tcn "$NSB" "$@" || fail "tc $* in the window failed"
 	release_window
 	assert_eq "exit status of the add" "$ADD_RC" 0
-	dump=$(filters "$NSB" vb ingress)
+	dump=$(filters "$NSB" vb ingress chain "$chain")
 	echo "$dump"
 	assert_match "handle 2 is there" "$dump" 'pref 1 bpf .*handle 0x2 '
 	assert_match "with the ife action" "$dump" 'ife encode'
 	assert_no_match "handle 1 went with its table" "$dump" 'handle 0x1 '
-	assert_eq "filters on vb ingress" "$(filter_count "$NSB" vb ingress)" 1
-	tcn "$NSB" filter del dev vb ingress prio 1 protocol all handle 2 bpf
-	assert_eq "filters at the end" "$(filter_count "$NSB" vb ingress)" 0
+	assert_eq "filters in chain $chain" "$(filter_count "$NSB" vb ingress chain "$chain")" 1
+	tcn "$NSB" filter del dev vb ingress chain "$chain" prio 1 protocol all handle 2 bpf
+	assert_eq "filters at the end" "$(filter_count "$NSB" vb ingress chain "$chain")" 0
 }
 
 main() {
@@ -44,10 +48,19 @@ main() {
 	install_hook
 
 	step "prio 1 deleted while the add of handle 2 waits for an ife metadata module"
-	add_while filter del dev vb ingress prio 1
+	add_while 0 filter del dev vb ingress prio 1
 
 	step "the whole hook flushed while the add of handle 2 waits"
-	add_while filter del dev vb ingress
+	add_while 0 filter del dev vb ingress
+
+	# An explicitly created chain keeps a reference of its own: the flush
+	# must still let the replayed add through (no endless -EAGAIN).
+	step "an explicitly created chain flushed while the add waits"
+	tcn "$NSB" chain add dev vb ingress chain 3
+	add_while 3 filter del dev vb ingress chain 3
+
+	step "that chain deleted while the add waits (the add creates it anew)"
+	add_while 3 chain del dev vb ingress chain 3
 
 	restore_modprobe
 	SAVED_MODPROBE=''
