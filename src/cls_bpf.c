@@ -644,6 +644,71 @@ static int cls_bpf_prog_from_efd(struct nlattr **tb, struct cls_bpf_prog *prog,
 	return 0;
 }
 
+/*
+ * An action whose index is reserved but not yet filled answers -EAGAIN
+ * (tcf_idr_check_alloc()), and the core replays a filter request on
+ * -EAGAIN without limit. When the reservation is the same request's (two
+ * actions with one index), nothing ever fills it: the request would spin
+ * in the kernel forever, cycling rtnl. The core hands every replay the
+ * same skb: once one request's actions have answered -EAGAIN for
+ * CLS_BPF_EXTS_RETRY_SECS in a row (replays less than a second apart),
+ * give up. A few requests may spin at once. Under rtnl.
+ */
+#define CLS_BPF_EXTS_RETRY_SECS	10
+#define CLS_BPF_EXTS_RETRY_SLOTS	8
+
+struct cls_bpf_exts_retry {
+	const struct sk_buff *skb;
+	unsigned long since, last;
+};
+
+static struct cls_bpf_exts_retry cls_bpf_exts_retries[CLS_BPF_EXTS_RETRY_SLOTS];
+
+static struct cls_bpf_exts_retry *cls_bpf_exts_retry_find(const struct sk_buff *in_skb)
+{
+	int i;
+
+	for (i = 0; i < CLS_BPF_EXTS_RETRY_SLOTS; i++)
+		if (cls_bpf_exts_retries[i].skb == in_skb)
+			return &cls_bpf_exts_retries[i];
+	return NULL;
+}
+
+/* The actions of IN_SKB answered -EAGAIN: true when it is time to give up. */
+static bool cls_bpf_exts_retry_expired(const struct sk_buff *in_skb)
+{
+	struct cls_bpf_exts_retry *r = cls_bpf_exts_retry_find(in_skb);
+	unsigned long now = jiffies;
+	int i;
+
+	if (r && time_before(now, r->last + HZ)) {
+		r->last = now;
+		if (time_before(now, r->since + CLS_BPF_EXTS_RETRY_SECS * HZ))
+			return false;
+		r->skb = NULL;
+		return true;
+	}
+	if (!r) {
+		r = &cls_bpf_exts_retries[0];
+		for (i = 1; i < CLS_BPF_EXTS_RETRY_SLOTS; i++)
+			if (time_before(cls_bpf_exts_retries[i].last, r->last))
+				r = &cls_bpf_exts_retries[i];
+	}
+	r->skb = in_skb;
+	r->since = now;
+	r->last = now;
+	return false;
+}
+
+/* The actions of IN_SKB answered something else than -EAGAIN. */
+static void cls_bpf_exts_retry_done(const struct sk_buff *in_skb)
+{
+	struct cls_bpf_exts_retry *r = cls_bpf_exts_retry_find(in_skb);
+
+	if (r)
+		r->skb = NULL;
+}
+
 static int cls_bpf_change_common(struct net *net, struct sk_buff *in_skb,
 				 struct tcf_proto *tp, unsigned long base,
 				 u32 handle, struct nlattr **tca, void **arg,
@@ -736,6 +801,13 @@ static int cls_bpf_change_common(struct net *net, struct sk_buff *in_skb,
 
 	ret = cbpf_exts_validate(net, tp, tb, tca[TCA_RATE], &prog->exts, cf,
 				 extack);
+	if (ret != -EAGAIN) {
+		cls_bpf_exts_retry_done(in_skb);
+	} else if (cls_bpf_exts_retry_expired(in_skb)) {
+		NL_SET_ERR_MSG(extack,
+			       "Actions still not created after 10 s of retries: is an action index used twice?");
+		ret = -EBUSY;
+	}
 	if (ret < 0) {
 		/* actions do not always say why: act_police parses without extack */
 		if (ret != -EAGAIN && extack && !extack->_msg)

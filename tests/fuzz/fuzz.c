@@ -1131,6 +1131,9 @@ int main(int argc, char **argv)
 		return replay(sk);
 	if (cfg.log_path && !(logf = fopen(cfg.log_path, "w")))
 		nl_die("open %s: %s", cfg.log_path, strerror(errno));
+	/* a case per line, on disk at once: after a hang the log ends at it */
+	if (logf)
+		setvbuf(logf, NULL, _IOLBF, 0);
 	printf("fuzz: seed=%llu count=%lu owner=%d targets=%d\n", cfg.seed, cfg.count,
 	       cfg.owner, cfg.ntargets);
 	rc = run(sk);
