@@ -31,6 +31,10 @@ flush_filters() {
 	tc -n "$NSB" filter del dev vb ingress 2>/dev/null || true
 	tc -n "$NSB" filter del dev vb egress 2>/dev/null || true
 	tc -n "$NSB" filter del block 10 2>/dev/null || true
+	if [[ "$(filter_count "$NSB" vb ingress)$(filter_count "$NSB" vb egress)" != 00 ]]; then
+		filters "$NSB" vb ingress | cut -c 1-200
+		filters "$NSB" vb egress | cut -c 1-200
+	fi
 	assert_eq "filters left" "$(filter_count "$NSB" vb ingress)$(filter_count "$NSB" vb egress)" 00
 }
 
