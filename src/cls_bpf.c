@@ -659,6 +659,7 @@ static int cls_bpf_prog_from_efd(struct nlattr **tb, struct cls_bpf_prog *prog,
 
 struct cls_bpf_exts_retry {
 	const struct sk_buff *skb;
+	u32 seq;		/* with skb: a reused skb is a new request */
 	unsigned long since, last;
 };
 
@@ -666,10 +667,13 @@ static struct cls_bpf_exts_retry cls_bpf_exts_retries[CLS_BPF_EXTS_RETRY_SLOTS];
 
 static struct cls_bpf_exts_retry *cls_bpf_exts_retry_find(const struct sk_buff *in_skb)
 {
+	u32 seq = nlmsg_hdr(in_skb)->nlmsg_seq;
 	int i;
 
+	ASSERT_RTNL();
 	for (i = 0; i < CLS_BPF_EXTS_RETRY_SLOTS; i++)
-		if (cls_bpf_exts_retries[i].skb == in_skb)
+		if (cls_bpf_exts_retries[i].skb == in_skb &&
+		    cls_bpf_exts_retries[i].seq == seq)
 			return &cls_bpf_exts_retries[i];
 	return NULL;
 }
@@ -688,6 +692,10 @@ static bool cls_bpf_exts_retry_expired(const struct sk_buff *in_skb)
 		r->skb = NULL;
 		return true;
 	}
+	/* a free slot, else the one retried longest ago */
+	for (i = 0; !r && i < CLS_BPF_EXTS_RETRY_SLOTS; i++)
+		if (!cls_bpf_exts_retries[i].skb)
+			r = &cls_bpf_exts_retries[i];
 	if (!r) {
 		r = &cls_bpf_exts_retries[0];
 		for (i = 1; i < CLS_BPF_EXTS_RETRY_SLOTS; i++)
@@ -695,6 +703,7 @@ static bool cls_bpf_exts_retry_expired(const struct sk_buff *in_skb)
 				r = &cls_bpf_exts_retries[i];
 	}
 	r->skb = in_skb;
+	r->seq = nlmsg_hdr(in_skb)->nlmsg_seq;
 	r->since = now;
 	r->last = now;
 	return false;
