@@ -6,6 +6,7 @@
  *        [--owner W] [--check-every K] [--log FILE] [--bound-dev DEV]
  *        [--offload-dev DEV]
  *        [--mirred-dev DEV] [--require-extack] [--valid] [--stateless]
+ *        [--distinct-index]
  *   fuzz --replay FILE --target ...      (same targets and pool as the run)
  *
  * Every case is an RTM_NEWTFILTER, RTM_DELTFILTER, RTM_GETTFILTER or a
@@ -82,6 +83,7 @@ static struct {
 	bool require_extack;
 	bool valid;		/* only well-formed requests (concurrent writers) */
 	bool stateless;		/* undo every accepted request (errno diffs) */
+	bool distinct_index;	/* no action index twice in one request */
 	const char *log_path, *replay_path, *bound_dev, *mirred_dev, *offload_dev;
 	struct target targets[MAX_TARGETS];
 	int ntargets;
@@ -414,9 +416,26 @@ static void put_name(struct nl_req *req)
 	}
 }
 
+/*
+ * An explicit action index, 1..3, or 0 for "any". Two actions of one kind
+ * with the same index in one request make every core replay the request
+ * forever (tcf_idr_check_alloc answers -EAGAIN for the index the request
+ * itself reserved); --distinct-index gives each action of a request its
+ * own index, so that runs against the in-tree module end. The random
+ * stream stays the same either way.
+ */
+static unsigned int action_slot;
+
+static __u32 action_index(void)
+{
+	__u32 index = chance(30) ? 1 + below(3) : 0;
+
+	return index && cfg.distinct_index ? action_slot + 1 : index;
+}
+
 static void put_gact(struct nl_req *req)
 {
-	struct tc_gact p = { .index = chance(30) ? 1 + below(3) : 0 };
+	struct tc_gact p = { .index = action_index() };
 
 	p.action = (int)PICK(TC_ACT_OK, TC_ACT_SHOT, TC_ACT_PIPE, TC_ACT_UNSPEC,
 			     TC_ACT_GOTO_CHAIN | 1, 0x7fffffff);
@@ -428,7 +447,7 @@ static void put_police(struct nl_req *req)
 	static __u32 rtab[256];
 	struct tc_police p = { .action = TC_ACT_SHOT, .burst = 10000, .mtu = 2048 };
 
-	p.index = chance(30) ? 1 + below(3) : 0;
+	p.index = action_index();
 	p.rate.rate = chance(80) ? 125000 : (__u32)rnd();
 	p.rate.cell_log = (unsigned char)(chance(80) ? 3 : below(256));
 	put_maybe_lying(req, TCA_POLICE_TBF, &p, sizeof(p));
@@ -486,8 +505,10 @@ static void put_actions(struct nl_req *req)
 	struct rtattr *nest = nl_nest_start(req, TCA_BPF_ACT);
 	unsigned int i, n = 1 + below(3);
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		action_slot = i;
 		put_action(req, (unsigned short)(chance(90) ? i + 1 : below(40)));
+	}
 	nl_nest_end(req, nest);
 }
 
@@ -1085,6 +1106,10 @@ static void parse_args(int argc, char **argv)
 		}
 		if (!strcmp(o, "--stateless")) {
 			cfg.stateless = true;
+			continue;
+		}
+		if (!strcmp(o, "--distinct-index")) {
+			cfg.distinct_index = true;
 			continue;
 		}
 		if (!v)

@@ -9,7 +9,9 @@
 # port with programs bound to it and to another device. Afterwards: no kernel splat, every program
 # freed, cls_bpf unloads. Rejections without an extack message are counted;
 # for our module every one of a request that carried classifier options is
-# a failure.
+# a failure. The in-tree module replays a request that names one action
+# index twice forever, so its runs never name one twice (--distinct-index);
+# ours answers EBUSY after 10 s of replays (57-action-index-twice.sh).
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -27,20 +29,36 @@ setup() {
 	tcn "$NSB" qdisc add dev d2 ingress_block 10 clsact
 }
 
+# flush_chains WHERE...: delete the filters of every chain of a hook
+# ("dev vb ingress") or a block ("block 10"); the fuzzer uses chains 0..7.
+flush_chains() {
+	local chain
+	for chain in $(tc -n "$NSB" chain show "$@" | sed -n 's/.* chain \([0-9]*\)$/\1/p'); do
+		tc -n "$NSB" filter del "$@" chain "$chain" ||
+			fail "tc filter del $* chain $chain"
+	done
+}
+
 flush_filters() {
-	tc -n "$NSB" filter del dev vb ingress 2>/dev/null || true
-	tc -n "$NSB" filter del dev vb egress 2>/dev/null || true
-	tc -n "$NSB" filter del block 10 2>/dev/null || true
-	if [[ "$(filter_count "$NSB" vb ingress)$(filter_count "$NSB" vb egress)" != 00 ]]; then
+	local left
+	flush_chains dev vb ingress
+	flush_chains dev vb egress
+	flush_chains block 10
+	left=$(filter_count "$NSB" vb ingress)$(filter_count "$NSB" vb egress)
+	left+=$(filter_count "$NSB" d1 ingress)
+	if [[ "$left" != 000 ]]; then
 		filters "$NSB" vb ingress | cut -c 1-200
 		filters "$NSB" vb egress | cut -c 1-200
+		filters "$NSB" d1 ingress | cut -c 1-200
 	fi
-	assert_eq "filters left" "$(filter_count "$NSB" vb ingress)$(filter_count "$NSB" vb egress)" 00
+	assert_eq "filters left (vb ingress, vb egress, block 10)" "$left" 000
 }
 
 # Every rejection has a message: required of our module; the in-tree
 # module's silent rejections are only counted.
 EXTACK=()
+# The in-tree module's runs never name an action index twice in a request.
+INDEX=()
 
 replay_corpus() {
 	local f
@@ -55,7 +73,7 @@ single_run() {
 	local seed=$1 count=$((4000 * SCALE)) out
 	step "one fuzzer, seed $seed, $count requests, model checked every 250"
 	out=$(fuzz "$NSB" --seed "$seed" --count "$count" "${TARGETS[@]}" "${EXTACK[@]}" \
-		--log "$TEST_OUTDIR/fuzz-$seed.log" 2>&1) || {
+		"${INDEX[@]}" --log "$TEST_OUTDIR/fuzz-$seed.log" 2>&1) || {
 		echo "$out"
 		tail -n 3 "$TEST_OUTDIR/fuzz-$seed.log" | cut -c 1-300
 		fail "fuzzer seed $seed (replay: fuzz --replay on the log's last lines)"
@@ -69,7 +87,7 @@ concurrent_runs() {
 	act_modules_unload
 	for ((w = 1; w <= WRITERS; w++)); do
 		fuzz "$NSB" --seed "$((base + w))" --count "$count" --owner "$w" "${TARGETS[@]}" \
-			"${EXTACK[@]}" --log "$TEST_OUTDIR/fuzz-w$w.log" >"$TEST_OUTDIR/fuzz-w$w.out" 2>&1 &
+			"${EXTACK[@]}" "${INDEX[@]}" --log "$TEST_OUTDIR/fuzz-w$w.log" >"$TEST_OUTDIR/fuzz-w$w.out" 2>&1 &
 		pids+=($!)
 		FUZZ_PIDS+=($!)
 	done
@@ -96,7 +114,7 @@ offload_run() {
 	step "one fuzzer on netdevsim port $port, seed $seed, $count requests"
 	"$FUZZ" --seed "$seed" --count "$count" --target "$port:ingress" --target "$port:egress" \
 		--offload-dev "$port" --bound-dev "$other" "${EXTACK[@]}" \
-		--log "$TEST_OUTDIR/fuzz-offload.log" || {
+		"${INDEX[@]}" --log "$TEST_OUTDIR/fuzz-offload.log" || {
 		tail -n 3 "$TEST_OUTDIR/fuzz-offload.log" | cut -c 1-300
 		fail "fuzzer seed $seed on netdevsim"
 	}
@@ -108,7 +126,7 @@ offload_run() {
 main() {
 	local progs0
 	robust_start
-	if is_ours; then EXTACK=(--require-extack); fi
+	if is_ours; then EXTACK=(--require-extack); else INDEX=(--distinct-index); fi
 	progs0=$(prog_count)
 	setup
 	flood_start "$NSA" "$ADDR_B"

@@ -6,7 +6,10 @@
 # of errno-diff.allowed (an upstream fix or a documented extra check), so a
 # new difference fails. A second pair of runs does the same on an
 # offload-capable netdevsim port, with programs bound to it and to another
-# netdevsim device. Needs our module: baseline mode skips.
+# netdevsim device. No request names one action index twice: the in-tree
+# module would replay such a request forever (fuzz --distinct-index; the
+# case is tests/functional/57-action-index-twice.sh). Needs our module:
+# baseline mode skips.
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -28,7 +31,7 @@ run_stateless() {
 	shift 2
 	[[ -z "$ns" ]] || cmd=(fuzz "$ns")
 	step "$name: stateless fuzzer, seed $SEED, $count requests"
-	"${cmd[@]}" --stateless --seed "$SEED" --count "$count" "$@" \
+	"${cmd[@]}" --stateless --distinct-index --seed "$SEED" --count "$count" "$@" \
 		--log "$TEST_OUTDIR/$name.log" || fail "stateless fuzzer, run $name"
 }
 
