@@ -11,8 +11,18 @@ set -euo pipefail
 
 SHARED_MSG="Device-bound programs cannot be attached to a shared block"
 
-# Kernel lines whose upstream cls_bpf checks the bound device (6.12.105+, 7.x).
-upstream_has_devcheck() { case "$TEST_KERNEL_LINE" in 6.12 | 7.*) return 0 ;; esac; return 1; }
+DEVCHECK_MSG="Program is bound to a different device"
+
+# Does the loaded module check the bound device? Upstream's cls_bpf does
+# since "net/sched: cls_bpf: reject dev-bound programs bound to a different
+# device" (mainline 120977e2c096; Debian 6.12.105, 7.2.13, 7.3-rc7): the
+# module's own text says whether this kernel's copy carries it, whatever
+# the kernel line.
+module_has_devcheck() {
+	local path
+	path=$(modinfo -n cls_bpf) || fatal "modinfo cannot find cls_bpf"
+	module_text "$path" | grep -aF "$DEVCHECK_MSG" >/dev/null
+}
 
 # mismatch_case DESC MSG WHERE: add a skip_sw filter with the program bound to
 # device A at WHERE; it must be refused (MSG required if not empty) when
@@ -36,14 +46,14 @@ mismatch_case() {
 }
 
 strictness() {
-	if is_ours || upstream_has_devcheck; then echo 1; else echo 0; fi
+	if is_ours || module_has_devcheck; then echo 1; else echo 0; fi
 }
 
 different_device() {
 	local a=$1 b=$2
 	step "program bound to $a, filter on $b (another netdevsim device)"
 	expect_ok "ingress qdisc on $b" tc_ingress "$b"
-	mismatch_case "skip_sw filter on the wrong device" "Program is bound to a different device" \
+	mismatch_case "skip_sw filter on the wrong device" "$DEVCHECK_MSG" \
 		"$b" "$(strictness)" devbound-other-device
 	check "$b: netdevsim holds nothing" test "$(offloaded_id "$b")" = 0
 	tc qdisc del dev "$b" ingress

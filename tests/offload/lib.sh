@@ -369,5 +369,15 @@ klog_clean() {
 	fi
 }
 
+# module_text PATH: a module file's contents, decompressed.
+module_text() {
+	case "$1" in
+	*.ko.xz) xz -dc "$1" ;;
+	*.ko.zst) zstd -qdc "$1" ;;
+	*.ko.gz) gzip -dc "$1" ;;
+	*) cat "$1" ;;
+	esac
+}
+
 # Lines that pin an expectation to the code under test.
 is_ours() { [ "$TEST_MODE" = ours ]; }
