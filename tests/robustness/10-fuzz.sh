@@ -33,7 +33,7 @@ setup() {
 # ("dev vb ingress") or a block ("block 10"); the fuzzer uses chains 0..7.
 flush_chains() {
 	local chain
-	for chain in $(tc -n "$NSB" chain show "$@" | sed -n 's/.* chain \([0-9]*\)$/\1/p'); do
+	for chain in $(tc -n "$NSB" chain show "$@" | sed -n 's/.* chain \([0-9][0-9]*\) *$/\1/p'); do
 		tc -n "$NSB" filter del "$@" chain "$chain" ||
 			fail "tc filter del $* chain $chain"
 	done

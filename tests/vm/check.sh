@@ -2,7 +2,8 @@
 # shellcheck source-path=SCRIPTDIR/../lib
 # Run the VM test suites on every kernel line (or the ones given): build or
 # reuse the line's chroot, install our module through dkms (unless
-# --baseline), boot the kernel and run tests/functional and tests/offload.
+# --baseline), boot the kernel and run tests/functional, tests/offload and
+# tests/robustness. The next line is prepared while the current one's VM runs.
 # Usage: check.sh [--baseline] [LINE...]     e.g. check.sh 6.1 7.2
 # CHECK_SUITES="robustness" runs only those suites (make stress), with
 # results in $CACHE_DIR/results/LINE-MODE-robustness/.
@@ -112,12 +113,16 @@ boot_line() {
 	VM_RESULTS=$out "$REPO_DIR/tests/vm/boot.sh" "$line" "$@" || true
 }
 
-# Chroot, dkms build+install from source with its warning and probe checks,
-# then the user's way, our .deb through apt (ours only); then the VM.
-# Results land in OUT.
-test_line() {
-	local line=$1 out=$2 mode_args=()
-	[ "$MODE" = baseline ] && mode_args=(--baseline)
+# results_dir LINE: where a line's results land.
+results_dir() { echo "$CACHE_DIR/results/$1-$MODE${CHECK_SUITES:+-${CHECK_SUITES// /+}}"; }
+
+# prepare_line LINE OUT: every stage before the VM. Chroot, dkms build and
+# install from source with its warning and probe checks, then the user's
+# way, our .deb through apt (ours only), then what the suites need. A
+# failed stage is recorded in OUT and the line boots no VM.
+prepare_line() {
+	local line=$1 out=$2
+	rm -f "$out.prepared"
 	if ! "$REPO_DIR/tests/lib/make-chroot.sh" "$line"; then
 		record_stage_failure "$out" chroot "$CACHE_DIR/logs/"
 	elif [ "$MODE" = ours ] && ! "$REPO_DIR/tests/build/matrix.sh" "$line"; then
@@ -126,14 +131,36 @@ test_line() {
 		record_stage_failure "$out" deb-install "$CACHE_DIR/logs/deb-install-$line.log"
 	else
 		prepare_suites "$line"
+		touch "$out.prepared"
+	fi
+}
+
+# The next line is prepared while the current one's VM runs: its chroot,
+# builds and downloads mostly wait on I/O and the network.
+PREPARE_PID=''
+prepare_in_background() {
+	prepare_line "$1" "$(results_dir "$1")" &
+	PREPARE_PID=$!
+}
+
+# test_line LINE OUT: wait for the line's preparation, start the next
+# line's (NEXT, may be empty), then boot the VM unless a stage failed.
+test_line() {
+	local line=$1 out=$2 next=$3 mode_args=()
+	[ "$MODE" = baseline ] && mode_args=(--baseline)
+	wait "$PREPARE_PID" || record_stage_failure "$out" prepare "the output above"
+	PREPARE_PID=''
+	if [ -n "$next" ]; then prepare_in_background "$next"; fi
+	if [ -e "$out.prepared" ]; then
+		rm -f "$out.prepared"
 		boot_line "$line" "$out" "${mode_args[@]}" "${SUITES[@]}"
 	fi
 }
 
 run_line() {
-	local line=$1 out krel pass fail skip status=ok
-	out=$CACHE_DIR/results/$line-$MODE${CHECK_SUITES:+-${CHECK_SUITES// /+}}
-	test_line "$line" "$out"
+	local line=$1 next=$2 out krel pass fail skip status=ok
+	out=$(results_dir "$line")
+	test_line "$line" "$out" "$next"
 	krel=$(chroot_kernel_release "$line" 2>/dev/null) || krel=unknown
 	pass=$(count PASS "$out/results.txt")
 	fail=$(count FAIL "$out/results.txt")
@@ -168,14 +195,15 @@ print_summary() {
 }
 
 main() {
-	local line
+	local i
 	parse_args "$@"
 	find_suites
 	progress all check "mode $MODE, kernels: ${LINES[*]}, suites: ${SUITES[*]:-none}"
 	mkdir -p "$CACHE_DIR/logs" "$CACHE_DIR/results"
 	build_artifacts
 	if [ "$MODE" = ours ]; then build_package; fi
-	for line in "${LINES[@]}"; do run_line "$line"; done
+	prepare_in_background "${LINES[0]}"
+	for ((i = 0; i < ${#LINES[@]}; i++)); do run_line "${LINES[i]}" "${LINES[i + 1]:-}"; done
 	print_summary
 	[ "$KERNEL_FAILED" = 0 ]
 }
