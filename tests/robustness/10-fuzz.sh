@@ -30,7 +30,8 @@ setup() {
 }
 
 # flush_chains WHERE...: delete the filters of every chain of a hook
-# ("dev vb ingress") or a block ("block 10"); the fuzzer uses chains 0..7.
+# ("dev vb ingress") or a block ("block 10"); the fuzzer's chains go up to
+# 0x7fffffff.
 flush_chains() {
 	local chain
 	for chain in $(tc -n "$NSB" chain show "$@" | sed -n 's/.* chain \([0-9][0-9]*\) *$/\1/p'); do
