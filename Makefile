@@ -3,11 +3,19 @@
 
 KERNELRELEASE ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KERNELRELEASE)/build
-KERNELS ?=
-# make deb|rpm VERSION=x.y.z builds that version (default: debian/changelog, rpm spec).
-VERSION ?=
 
-.PHONY: all module probes clean install host-setup lint check stress check-build demo deb rpm check-packages
+# The one list of what a DKMS source tree holds (dkms.conf is installed with
+# its version filled in) and the one version: debian/changelog's. A DKMS tree
+# has no debian/: there Kbuild reads the version from the installed dkms.conf.
+DKMS_NAME := cls-bpf
+DKMS_SOURCES := dkms.conf Makefile Kbuild src compat
+VERSION ?= $(shell dpkg-parsechangelog -l $(CURDIR)/debian/changelog -S Version 2>/dev/null)
+DKMS_DIR = $(DESTDIR)/usr/src/$(DKMS_NAME)-$(VERSION)
+ifneq ($(VERSION),)
+export CLS_BPF_DKMS_VERSION := $(VERSION)
+endif
+
+.PHONY: all module probes clean install dkms-install dkms-sources version
 
 all: module
 
@@ -21,43 +29,26 @@ install: module
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates modules_install
 	depmod -a $(KERNELRELEASE)
 
+# kbuild's own clean, where the kernel's build tree is installed.
 clean:
+	$(if $(wildcard $(KDIR)/Makefile),$(MAKE) -C $(KDIR) M=$(CURDIR) clean)
 	rm -rf compat/generated
-	rm -f *.o *.ko *.mod *.mod.c .*.cmd modules.order Module.symvers src/*.o src/.*.cmd
 
-# Host tools from the machine's own apt sources (idempotent).
-host-setup:
-	bash tests/lib/host-setup.sh
+# The DKMS source tree under DESTDIR/usr/src/cls-bpf-VERSION, as the packages
+# and the tests install it.
+dkms-install:
+	@test -n "$(VERSION)" || { echo "dkms-install: no version: no debian/changelog here, pass VERSION=" >&2; exit 1; }
+	install -d $(DKMS_DIR)
+	cp -a --parents $(filter-out dkms.conf,$(DKMS_SOURCES)) $(DKMS_DIR)/
+	rm -rf $(DKMS_DIR)/compat/generated
+	sed 's/#MODULE_VERSION#/$(VERSION)/g' dkms.conf >$(DKMS_DIR)/dkms.conf
 
-lint: host-setup
-	bash tests/lint/check-core-clean.sh
-	bash tests/lint/shellcheck.sh
-	bash tests/lint/checkpatch.sh
+dkms-sources:
+	@echo $(DKMS_SOURCES)
 
-# The build matrix: real dkms build/install for every supported kernel.
-check-build: host-setup
-	bash tests/build/matrix.sh $(KERNELS)
+version:
+	@test -n "$(VERSION)" || { echo "version: no debian/changelog here" >&2; exit 1; }
+	@echo $(VERSION)
 
-# The whole test matrix (what CI runs): lint, builds, then VM tests per kernel.
-check: lint
-	bash tests/vm/check.sh $(KERNELS)
-
-# The robustness suite at full size (100,000+ fuzz requests, 10,000
-# replaces, 4 x 10,000 concurrent operations per kernel), from a new seed.
-stress: lint
-	CHECK_SUITES=robustness VM_TEST_SCALE=10 VM_TEST_SEED=$${STRESS_SEED:-$$(date +%s)} \
-		VM_TEST_TIMEOUT=5400 VM_TIMEOUT=14400 bash tests/vm/check.sh $(KERNELS)
-
-demo: host-setup
-	bash tests/vm/demo.sh
-
-# Packages into dist/: the Debian .deb (plus native source) and the RPMs.
-deb: host-setup
-	bash tools/build-deb.sh $(VERSION)
-
-rpm: host-setup
-	bash tools/build-rpm.sh $(VERSION)
-
-# lintian/rpmlint, then install/upgrade/remove tests in chroot copies.
-check-packages: host-setup
-	bash tests/packages/check.sh
+# Developer and CI targets (tests, packages), absent from the DKMS tree.
+-include $(CURDIR)/tools/dev.mk

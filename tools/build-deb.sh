@@ -2,12 +2,14 @@
 # Build the cls-bpf-dkms .deb (and its native source package) into dist/.
 # The build runs in a temporary copy holding only the repository's tracked
 # and not-ignored files of the package (never generated files or tests).
-# Usage: build-deb.sh [VERSION]  (VERSION: add a changelog entry, e.g. 0.1.1)
+# Usage: build-deb.sh [VERSION]  (VERSION: add a changelog entry unless it is
+#   the changelog's own, e.g. 0.1.1)
 set -euo pipefail
 
 REPO_DIR=$(cd "$(dirname "$0")/.." && pwd)
 DIST_DIR=${DIST_DIR:-$REPO_DIR/dist}
-PACKAGE_FILES=(dkms.conf Makefile Kbuild src compat debian docs/packaging.md)
+# The DKMS sources (the Makefile's list) plus the packaging.
+read -r -a PACKAGE_FILES <<<"$(make -s -C "$REPO_DIR" dkms-sources) debian docs/packaging.md"
 
 # copy_tree DEST: the package's files as git sees them (committed or not).
 copy_tree() {
@@ -17,6 +19,8 @@ copy_tree() {
 		xargs -0 cp --parents -a -t "$dest")
 	rm -rf "$dest/compat/generated"
 }
+
+changelog_version() { dpkg-parsechangelog -l "$1/debian/changelog" -S Version; }
 
 # bump_version DIR VERSION: a changelog entry for VERSION on top.
 bump_version() {
@@ -35,8 +39,10 @@ main() {
 	tmp=$TMP_DIR
 	src=$tmp/cls-bpf-dkms
 	copy_tree "$src"
-	[ -z "$version" ] || bump_version "$src" "$version"
-	version=$(dpkg-parsechangelog -l "$src/debian/changelog" -S Version)
+	if [ -n "$version" ] && [ "$version" != "$(changelog_version "$src")" ]; then
+		bump_version "$src" "$version"
+	fi
+	version=$(changelog_version "$src")
 	# The native source package first, from the pristine copy.
 	(cd "$src" && dpkg-source -b . >"$tmp/build.log" 2>&1) || {
 		cat "$tmp/build.log" >&2

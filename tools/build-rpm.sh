@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # Build the dkms-cls-bpf source and noarch binary RPMs into dist/ with
 # rpmbuild, from the repository's tracked and not-ignored package files.
-# Usage: build-rpm.sh [VERSION]  (VERSION: build that version instead)
+# Usage: build-rpm.sh [VERSION]  (default: debian/changelog's, the version's
+#   one source; the spec says #MODULE_VERSION#)
 set -euo pipefail
 
 REPO_DIR=$(cd "$(dirname "$0")/.." && pwd)
 DIST_DIR=${DIST_DIR:-$REPO_DIR/dist}
 SPEC=$REPO_DIR/rpm/dkms-cls-bpf.spec
-PACKAGE_FILES=(dkms.conf Makefile Kbuild src compat debian/copyright docs/packaging.md)
-
-spec_version() { sed -n 's/^Version:[[:space:]]*//p' "$1"; }
+# The DKMS sources (the Makefile's list) plus what the spec ships besides.
+read -r -a PACKAGE_FILES <<<"$(make -s -C "$REPO_DIR" dkms-sources) debian/copyright docs/packaging.md"
 
 # make_tarball DIR VERSION: Source0, cls-bpf-VERSION.tar.gz.
 make_tarball() {
@@ -27,13 +27,11 @@ main() {
 	trap 'rm -rf "$TMP_DIR"' EXIT
 	top=$TMP_DIR
 	spec=$top/dkms-cls-bpf.spec
-	cp "$SPEC" "$spec"
-	if [ -n "$version" ]; then
-		sed -i "s/^Version:.*/Version:        $version/" "$spec"
-	fi
-	version=$(spec_version "$spec")
+	[ -n "$version" ] || version=$(make -s -C "$REPO_DIR" version)
+	sed "s/#MODULE_VERSION#/$version/g" "$SPEC" >"$spec"
 	make_tarball "$top" "$version"
-	rpmbuild --quiet --define "_topdir $top" -ba "$spec" >"$top/build.log" 2>&1 || {
+	# --nodeps: this Debian host has no rpm database to meet BuildRequires.
+	rpmbuild --quiet --nodeps --define "_topdir $top" -ba "$spec" >"$top/build.log" 2>&1 || {
 		cat "$top/build.log" >&2
 		echo "build-rpm: rpmbuild failed" >&2
 		return 1

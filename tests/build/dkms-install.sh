@@ -9,18 +9,13 @@ set -euo pipefail
 # shellcheck source=tests/lib/chroot-env.sh
 . "$(dirname "$0")/../lib/chroot-env.sh"
 
-package_version() {
-	sed -n 's/^PACKAGE_VERSION="\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$REPO_DIR/dkms.conf"
-}
+package_version() { make -s -C "$REPO_DIR" version; }
 
-# The files a DKMS source tree needs: no tests, no generated files.
+# The DKMS source tree as the packages install it (the Makefile's file list).
 copy_source() {
-	local dest=$1
-	rm -rf "$dest"
-	mkdir -p "$dest"
-	cp -a "$REPO_DIR/dkms.conf" "$REPO_DIR/Makefile" "$REPO_DIR/Kbuild" \
-		"$REPO_DIR/src" "$REPO_DIR/compat" "$dest/"
-	rm -rf "$dest/compat/generated"
+	local root=$1 version=$2
+	rm -rf "$root/usr/src/cls-bpf-$version"
+	make -s -C "$REPO_DIR" dkms-install DESTDIR="$root" VERSION="$version" >/dev/null
 }
 
 # DKMS keeps the build log per kernel; the probe results are printed in it.
@@ -43,7 +38,7 @@ main() {
 	out=$CACHE_DIR/results/build/$line
 	rm -rf "$out"
 	claim_chroot_without_cls_bpf "$root"
-	copy_source "$root/usr/src/cls-bpf-$version"
+	copy_source "$root" "$version"
 	progress "$line" dkms "add, build and install cls-bpf/$version for $kernel"
 	in_root "$root" dkms add "cls-bpf/$version" >/dev/null &&
 		in_root "$root" dkms build "cls-bpf/$version" -k "$kernel" &&

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the host tools the tests need from the machine's own (bookworm)
 # apt sources. Idempotent: installs only what is missing.
+# Usage: host-setup.sh [--check]   (--check: only fail if something is missing)
 set -euo pipefail
 
 HOST_PACKAGES=(qemu-system-x86 qemu-utils debootstrap busybox-static cpio xz-utils zstd
@@ -21,6 +22,10 @@ main() {
 	if [ "${#missing[@]}" = 0 ]; then
 		echo "host-setup: all host packages present"
 		return 0
+	fi
+	if [ "${1:-}" = --check ]; then
+		echo "host-setup: missing ${missing[*]}: run 'make host-setup'" >&2
+		return 1
 	fi
 	echo "host-setup: installing ${missing[*]}"
 	apt-get update -q >/dev/null

@@ -36,12 +36,8 @@ vm_lock() {
 	flock "$VM_LOCK_FD"
 }
 
-# The module version dkms.conf declares (what /sys/module/cls_bpf/version must say).
-vm_expected_version() {
-	local conf=$REPO_DIR/dkms.conf
-	[ -f "$conf" ] || die "$conf not found"
-	sed -n 's/^PACKAGE_VERSION=["'\'']\{0,1\}\([^"'\'']*\)["'\'']\{0,1\}[[:space:]]*$/\1/p' "$conf" | head -n 1
-}
+# The package's version (what /sys/module/cls_bpf/version must say).
+vm_expected_version() { make -s -C "$REPO_DIR" version; }
 
 # Fresh copy of the repo's tests/ plus empty artifacts and results dirs.
 vm_stage_tree() {

@@ -15,7 +15,7 @@ build_debs() {
 	rm -rf "$WORK"
 	mkdir -p "$WORK"
 	DIST_DIR=$WORK "$REPO_DIR/tools/build-deb.sh" >/dev/null
-	V1=$(dpkg-parsechangelog -l "$REPO_DIR/debian/changelog" -S Version)
+	V1=$(make -s -C "$REPO_DIR" version)
 	V2=$V1.1
 	DIST_DIR=$WORK "$REPO_DIR/tools/build-deb.sh" "$V2" >/dev/null
 	for v in "$V1" "$V2"; do

@@ -1,0 +1,47 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Developer and CI targets, included by the Makefile of a git checkout.
+KERNELS ?=
+
+.PHONY: host-setup lint check stress check-build demo deb rpm check-packages
+
+# Host tools from the machine's own apt sources (idempotent). The other
+# targets that need host tools run it first; lint only checks for them.
+host-setup:
+	bash tests/lib/host-setup.sh
+
+lint:
+	bash tests/lib/host-setup.sh --check
+	bash tests/lint/check-core-clean.sh
+	bash tests/lint/shellcheck.sh
+	bash tests/lint/checkpatch.sh
+
+# The build matrix: real dkms build/install for every supported kernel.
+check-build: host-setup
+	bash tests/build/matrix.sh $(KERNELS)
+
+# The whole test matrix (what CI runs): lint, builds, then VM tests per kernel.
+check: host-setup
+	$(MAKE) --no-print-directory lint
+	bash tests/vm/check.sh $(KERNELS)
+
+# The robustness suite at full size (100,000+ fuzz requests, 10,000
+# replaces, 4 x 10,000 concurrent operations per kernel), from a new seed.
+stress: host-setup
+	$(MAKE) --no-print-directory lint
+	CHECK_SUITES=robustness VM_TEST_SCALE=10 VM_TEST_SEED=$${STRESS_SEED:-$$(date +%s)} \
+		VM_TEST_TIMEOUT=5400 VM_TIMEOUT=14400 bash tests/vm/check.sh $(KERNELS)
+
+demo: host-setup
+	bash tests/vm/demo.sh
+
+# Packages into dist/: the Debian .deb (plus native source) and the RPMs.
+# VERSION=x.y.z builds that version (default: debian/changelog's).
+deb: host-setup
+	bash tools/build-deb.sh $(VERSION)
+
+rpm: host-setup
+	bash tools/build-rpm.sh $(VERSION)
+
+# lintian/rpmlint, then install/upgrade/remove tests in chroot copies.
+check-packages: host-setup
+	bash tests/packages/check.sh
