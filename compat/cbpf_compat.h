@@ -7,6 +7,8 @@
 #ifndef CBPF_COMPAT_H
 #define CBPF_COMPAT_H
 
+#include <linux/module.h>
+#include <linux/slab.h>
 #include <linux/filter.h>
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
@@ -67,86 +69,89 @@
 #endif
 
 /*
- * tcf_proto_ops.change: the core implements one canonical change() taking
- * struct cbpf_change_flags; CBPF_DEFINE_CHANGE() wraps it in the prototype
- * this kernel's tcf_proto_ops expects. Control path only.
+ * tcf_proto_ops.change and tcf_exts_validate(): the core is upstream's, with
+ * u32 TCA_ACT_FLAGS_* flags. Kernels with the bool ovr / rtnl_held forms get
+ * an adapter under the core's name, and the core's own definition is renamed
+ * by a function-like macro: "cls_bpf_change(" (the definition) expands, the
+ * ops initializer's bare "cls_bpf_change" does not, so ops.change is the
+ * adapter. Control path only.
  */
-struct cbpf_change_flags {
-	u32 flags;	/* TCA_ACT_FLAGS_* (kernels with the u32 form) */
-	bool ovr;	/* replace existing actions (kernels with the bool form) */
-};
+#if defined(HAVE_OPS_CHANGE_RTNL_HELD) || defined(HAVE_EXTS_VALIDATE_RTNL_HELD)
+#ifndef TCA_ACT_FLAGS_REPLACE
+/* only carries ovr from the adapter to tcf_exts_validate() below */
+#define TCA_ACT_FLAGS_REPLACE	BIT(31)
+#endif
+#endif
 
-#if defined(HAVE_OPS_CHANGE_FLAGS)
-#define CBPF_DEFINE_CHANGE(name, impl)					\
-static int name(struct net *net, struct sk_buff *in_skb,		\
-		struct tcf_proto *tp, unsigned long base, u32 handle,	\
-		struct nlattr **tca, void **arg, u32 flags,		\
-		struct netlink_ext_ack *extack)				\
-{									\
-	struct cbpf_change_flags cf = {					\
-		.flags = flags,						\
-		.ovr = !!(flags & TCA_ACT_FLAGS_REPLACE),		\
-	};								\
-									\
-	return impl(net, in_skb, tp, base, handle, tca, arg, &cf, extack); \
+#if defined(HAVE_OPS_CHANGE_RTNL_HELD)
+static int cbpf_change_flags(struct net *net, struct sk_buff *in_skb,
+			     struct tcf_proto *tp, unsigned long base,
+			     u32 handle, struct nlattr **tca, void **arg,
+			     u32 flags, struct netlink_ext_ack *extack);
+
+static int cls_bpf_change(struct net *net, struct sk_buff *in_skb,
+			  struct tcf_proto *tp, unsigned long base, u32 handle,
+			  struct nlattr **tca, void **arg, bool ovr,
+			  bool rtnl_held, struct netlink_ext_ack *extack)
+{
+	return cbpf_change_flags(net, in_skb, tp, base, handle, tca, arg,
+				 ovr ? TCA_ACT_FLAGS_REPLACE : 0, extack);
 }
-#elif defined(HAVE_OPS_CHANGE_RTNL_HELD)
-#define CBPF_DEFINE_CHANGE(name, impl)					\
-static int name(struct net *net, struct sk_buff *in_skb,		\
-		struct tcf_proto *tp, unsigned long base, u32 handle,	\
-		struct nlattr **tca, void **arg, bool ovr,		\
-		bool rtnl_held, struct netlink_ext_ack *extack)		\
-{									\
-	struct cbpf_change_flags cf = { .ovr = ovr };			\
-									\
-	return impl(net, in_skb, tp, base, handle, tca, arg, &cf, extack); \
-}
-#else
+
+#define cls_bpf_change(...)	cbpf_change_flags(__VA_ARGS__)
+#elif !defined(HAVE_OPS_CHANGE_FLAGS)
 #error "cls-bpf-dkms: required kernel API missing: probes ops_change_*"
 #endif
 
-static inline int cbpf_exts_validate(struct net *net, struct tcf_proto *tp,
-				     struct nlattr **tb, struct nlattr *rate_tlv,
-				     struct tcf_exts *exts,
-				     const struct cbpf_change_flags *cf,
-				     struct netlink_ext_ack *extack)
-{
-#if defined(HAVE_EXTS_VALIDATE_FLAGS)
-	return tcf_exts_validate(net, tp, tb, rate_tlv, exts, cf->flags, extack);
-#elif defined(HAVE_EXTS_VALIDATE_RTNL_HELD)
-	/* cls_bpf is an rtnl-locked classifier on every kernel */
-	return tcf_exts_validate(net, tp, tb, rate_tlv, exts, cf->ovr, true,
-				 extack);
-#else
+#if defined(HAVE_EXTS_VALIDATE_RTNL_HELD)
+/* cls_bpf is an rtnl-locked classifier on every kernel */
+#define tcf_exts_validate(net, tp, tb, rate_tlv, exts, flags, extack)	\
+	tcf_exts_validate(net, tp, tb, rate_tlv, exts,			\
+			  !!((flags) & TCA_ACT_FLAGS_REPLACE), true, extack)
+#elif !defined(HAVE_EXTS_VALIDATE_FLAGS)
 #error "cls-bpf-dkms: required kernel API missing: probes exts_validate_*"
 #endif
-}
 
-/*
- * Netlink stays liberal: iproute2 does not set NLA_F_NESTED, and upstream
- * cls_bpf dumps TCA_OPTIONS without it.
- */
-static inline int cbpf_nla_parse_nested(struct nlattr **tb, int maxtype,
-					const struct nlattr *nla,
-					const struct nla_policy *policy,
-					struct netlink_ext_ack *extack)
-{
-#ifdef HAVE_NLA_PARSE_NESTED_DEPRECATED
-	return nla_parse_nested_deprecated(tb, maxtype, nla, policy, extack);
-#else
-	return nla_parse_nested(tb, maxtype, nla, policy, extack);
+/* kzalloc_obj(): the typed slab allocators (Debian 6.12 carries them, 6.1 not) */
+#ifndef kzalloc_obj
+/* the optional gfp argument, else GFP_KERNEL */
+#define cbpf_gfp_or(none, gfp, ...)	gfp
+#define kmalloc_obj(P, ...)						\
+	kmalloc(sizeof(P), cbpf_gfp_or(, ##__VA_ARGS__, GFP_KERNEL))
+#define kzalloc_obj(P, ...)						\
+	kzalloc(sizeof(P), cbpf_gfp_or(, ##__VA_ARGS__, GFP_KERNEL))
 #endif
-}
 
-static inline struct nlattr *cbpf_nla_nest_start(struct sk_buff *skb,
-						 int attrtype)
-{
-#ifdef HAVE_NLA_NEST_START_NOFLAG
-	return nla_nest_start_noflag(skb, attrtype);
-#else
-	return nla_nest_start(skb, attrtype);
+/* MODULE_ALIAS_NET_CLS(): v6.9; older cores load the module by its name */
+#ifndef MODULE_ALIAS_NET_CLS
+#define MODULE_ALIAS_NET_CLS(kind)	MODULE_ALIAS("net-cls-" kind)
 #endif
+
+#ifndef HAVE_TC_CLS_BIND_CLASS
+static inline void tc_cls_bind_class(u32 classid, unsigned long cl, void *q,
+				     struct tcf_result *res, unsigned long base)
+{
+	if (res->classid != classid)
+		return;
+	if (cl)
+		__tcf_bind_filter(q, res, base);
+	else
+		__tcf_unbind_filter(q, res);
 }
+#endif
+
+#ifndef HAVE_TC_CLS_STATS_DUMP
+static inline bool tc_cls_stats_dump(struct tcf_proto *tp,
+				     struct tcf_walker *arg, void *filter)
+{
+	if (arg->count >= arg->skip && arg->fn(tp, filter, arg) < 0) {
+		arg->stop = 1;
+		return false;
+	}
+	arg->count++;
+	return true;
+}
+#endif
 
 /*
  * Per-packet path: everything below is static inline so the shim adds no
@@ -157,16 +162,14 @@ static inline struct nlattr *cbpf_nla_nest_start(struct sk_buff *skb,
  * tc_skb_cb (drop_reason, zone, mru). Kernels without
  * bpf_prog_run_data_pointers() get the same fix here.
  */
-static __always_inline int cbpf_prog_run_data_pointers(const struct bpf_prog *prog,
-						       struct sk_buff *skb)
+#ifndef HAVE_BPF_PROG_RUN_DATA_POINTERS
+static __always_inline u32 bpf_prog_run_data_pointers(const struct bpf_prog *prog,
+						      struct sk_buff *skb)
 {
-#ifdef HAVE_BPF_PROG_RUN_DATA_POINTERS
-	return bpf_prog_run_data_pointers(prog, skb);
-#else
 	struct bpf_skb_data_end *cb = (struct bpf_skb_data_end *)skb->cb;
 	void *save_data_meta = cb->data_meta;
 	void *save_data_end = cb->data_end;
-	int res;
+	u32 res;
 
 	bpf_compute_data_pointers(skb);
 #ifdef HAVE_BPF_PROG_RUN_FN
@@ -177,8 +180,8 @@ static __always_inline int cbpf_prog_run_data_pointers(const struct bpf_prog *pr
 	cb->data_meta = save_data_meta;
 	cb->data_end = save_data_end;
 	return res;
-#endif
 }
+#endif
 
 /*
  * A program that zeroes skb->tstamp must not leave it marked as a delivery
@@ -224,11 +227,10 @@ static __always_inline void cbpf_classify_rcu_read_unlock(void)
  * software classification for the whole block ("net: sched: refine software
  * bypass handling in tc_run"). Older kernels have no such accounting.
  */
-static inline void cbpf_proto_update_usesw(struct tcf_proto *tp, u32 gen_flags)
+#ifndef HAVE_TCF_PROTO_UPDATE_USESW
+static inline void tcf_proto_update_usesw(struct tcf_proto *tp, u32 flags)
 {
-#ifdef HAVE_TCF_PROTO_UPDATE_USESW
-	tcf_proto_update_usesw(tp, gen_flags);
-#endif
 }
+#endif
 
 #endif /* CBPF_COMPAT_H */

@@ -25,16 +25,14 @@
 #include <net/rtnetlink.h>
 #include <net/pkt_cls.h>
 #include <net/sock.h>
-
-#include "cbpf_compat.h"
+#include <net/tc_wrapper.h>
 
 MODULE_LICENSE("GPL");
 MODULE_AUTHOR("Daniel Borkmann <dborkman@redhat.com>");
-MODULE_DESCRIPTION("TC BPF based classifier (cls-bpf-dkms)");
+MODULE_DESCRIPTION("TC BPF based classifier");
+/* which build this is: the package version and the probe results */
 MODULE_VERSION(CLS_BPF_DKMS_VERSION);
 MODULE_INFO(cbpf_probes, CBPF_PROBE_SUMMARY);
-/* 6.12+ cores autoload "net-cls-bpf"; older ones load the module by its name */
-MODULE_ALIAS("net-cls-bpf");
 
 #define CLS_BPF_NAME_LEN	256
 #define CLS_BPF_SUPPORTED_GEN_FLAGS		\
@@ -111,21 +109,16 @@ static int cls_bpf_exec_opcode(int code)
 	}
 }
 
-/*
- * Not named cls_bpf_classify: with retpolines, newer kernels declare a global
- * of that name in net/tc_wrapper.h for the built-in classifier.
- */
-static int cls_bpf_dkms_classify(struct sk_buff *skb,
-				 const struct tcf_proto *tp,
-				 struct tcf_result *res)
+TC_INDIRECT_SCOPE int cls_bpf_classify(struct sk_buff *skb,
+				       const struct tcf_proto *tp,
+				       struct tcf_result *res)
 {
-	struct cls_bpf_head *head;
+	struct cls_bpf_head *head = rcu_dereference_bh(tp->root);
 	bool at_ingress = skb_at_tc_ingress(skb);
 	struct cls_bpf_prog *prog;
 	int ret = -1;
 
 	cbpf_classify_rcu_read_lock();
-	head = rcu_dereference_bh(tp->root);
 	list_for_each_entry_rcu(prog, &head->plist, link) {
 		int filter_res;
 
@@ -136,10 +129,10 @@ static int cls_bpf_dkms_classify(struct sk_buff *skb,
 		} else if (at_ingress) {
 			/* It is safe to push/pull even if skb_shared() */
 			__skb_push(skb, skb->mac_len);
-			filter_res = cbpf_prog_run_data_pointers(prog->filter, skb);
+			filter_res = bpf_prog_run_data_pointers(prog->filter, skb);
 			__skb_pull(skb, skb->mac_len);
 		} else {
-			filter_res = cbpf_prog_run_data_pointers(prog->filter, skb);
+			filter_res = bpf_prog_run_data_pointers(prog->filter, skb);
 		}
 		cbpf_skb_tstamp_fixup(skb);
 
@@ -318,7 +311,7 @@ static int cls_bpf_add_offered(struct cls_bpf_head *head, flow_setup_cb_t *cb,
 
 	if (cls_bpf_find_offered(head, cb, cb_priv))
 		return 0;
-	offered = kmalloc(sizeof(*offered), GFP_KERNEL);
+	offered = kmalloc_obj(*offered);
 	if (!offered)
 		return -ENOMEM;
 	offered->cb = cb;
@@ -359,8 +352,8 @@ static int cls_bpf_init(struct tcf_proto *tp)
 {
 	struct cls_bpf_head *head;
 
-	head = kzalloc(sizeof(*head), GFP_KERNEL);
-	if (!head)
+	head = kzalloc_obj(*head);
+	if (head == NULL)
 		return -ENOBUFS;
 
 	INIT_LIST_HEAD_RCU(&head->plist);
@@ -517,7 +510,7 @@ static int cls_bpf_prog_from_ops(struct nlattr **tb, struct cls_bpf_prog *prog,
 	}
 
 	bpf_ops = kmemdup(nla_data(tb[TCA_BPF_OPS]), bpf_size, GFP_KERNEL_ACCOUNT);
-	if (!bpf_ops) {
+	if (bpf_ops == NULL) {
 		NL_SET_ERR_MSG(extack, "No memory for the classic BPF program");
 		return -ENOMEM;
 	}
@@ -718,11 +711,11 @@ static void cls_bpf_exts_retry_done(const struct sk_buff *in_skb)
 		r->skb = NULL;
 }
 
-static int cls_bpf_change_common(struct net *net, struct sk_buff *in_skb,
-				 struct tcf_proto *tp, unsigned long base,
-				 u32 handle, struct nlattr **tca, void **arg,
-				 const struct cbpf_change_flags *cf,
-				 struct netlink_ext_ack *extack)
+static int cls_bpf_change(struct net *net, struct sk_buff *in_skb,
+			  struct tcf_proto *tp, unsigned long base,
+			  u32 handle, struct nlattr **tca,
+			  void **arg, u32 flags,
+			  struct netlink_ext_ack *extack)
 {
 	struct cls_bpf_head *head = rtnl_dereference(tp->root);
 	bool is_bpf, is_ebpf, have_exts = false;
@@ -734,18 +727,18 @@ static int cls_bpf_change_common(struct net *net, struct sk_buff *in_skb,
 	u32 gen_flags = 0;
 	int ret;
 
-	if (!tca[TCA_OPTIONS]) {
+	if (tca[TCA_OPTIONS] == NULL) {
 		NL_SET_ERR_MSG(extack,
 			       "BPF classifier needs options: a classic BPF program or an eBPF fd");
 		return -EINVAL;
 	}
 
-	ret = cbpf_nla_parse_nested(tb, TCA_BPF_MAX, tca[TCA_OPTIONS],
-				    bpf_policy, extack);
+	ret = nla_parse_nested_deprecated(tb, TCA_BPF_MAX, tca[TCA_OPTIONS],
+					  bpf_policy, extack);
 	if (ret < 0)
 		return ret;
 
-	prog = kzalloc(sizeof(*prog), GFP_KERNEL_ACCOUNT);
+	prog = kzalloc_obj(*prog, GFP_KERNEL_ACCOUNT);
 	if (!prog) {
 		NL_SET_ERR_MSG(extack, "No memory for the filter");
 		return -ENOBUFS;
@@ -808,8 +801,8 @@ static int cls_bpf_change_common(struct net *net, struct sk_buff *in_skb,
 		goto errout_idr;
 	}
 
-	ret = cbpf_exts_validate(net, tp, tb, tca[TCA_RATE], &prog->exts, cf,
-				 extack);
+	ret = tcf_exts_validate(net, tp, tb, tca[TCA_RATE], &prog->exts,
+				flags, extack);
 	if (ret != -EAGAIN) {
 		cls_bpf_exts_retry_done(in_skb);
 	} else if (cls_bpf_exts_retry_expired(in_skb)) {
@@ -897,7 +890,7 @@ static int cls_bpf_change_common(struct net *net, struct sk_buff *in_skb,
 	if (!tc_in_hw(prog->gen_flags))
 		prog->gen_flags |= TCA_CLS_FLAGS_NOT_IN_HW;
 
-	cbpf_proto_update_usesw(tp, prog->gen_flags);
+	tcf_proto_update_usesw(tp, prog->gen_flags);
 
 	/* complete: publish it to get() and classify() together */
 	head->gen++;
@@ -933,8 +926,6 @@ errout:
 	return ret;
 }
 
-CBPF_DEFINE_CHANGE(cls_bpf_change, cls_bpf_change_common)
-
 static int cls_bpf_dump_bpf_info(const struct cls_bpf_prog *prog,
 				 struct sk_buff *skb)
 {
@@ -945,7 +936,7 @@ static int cls_bpf_dump_bpf_info(const struct cls_bpf_prog *prog,
 
 	nla = nla_reserve(skb, TCA_BPF_OPS, prog->bpf_num_ops *
 			  sizeof(struct sock_filter));
-	if (!nla)
+	if (nla == NULL)
 		return -EMSGSIZE;
 
 	memcpy(nla_data(nla), prog->bpf_ops, nla_len(nla));
@@ -966,7 +957,7 @@ static int cls_bpf_dump_ebpf_info(const struct cls_bpf_prog *prog,
 		return -EMSGSIZE;
 
 	nla = nla_reserve(skb, TCA_BPF_TAG, sizeof(prog->filter->tag));
-	if (!nla)
+	if (nla == NULL)
 		return -EMSGSIZE;
 
 	memcpy(nla_data(nla), prog->filter->tag, nla_len(nla));
@@ -982,15 +973,15 @@ static int cls_bpf_dump(struct net *net, struct tcf_proto *tp, void *fh,
 	u32 bpf_flags = 0;
 	int ret;
 
-	if (!prog)
+	if (prog == NULL)
 		return skb->len;
 
 	tm->tcm_handle = prog->handle;
 
 	cls_bpf_offload_update_stats(tp, prog);
 
-	nest = cbpf_nla_nest_start(skb, TCA_OPTIONS);
-	if (!nest)
+	nest = nla_nest_start_noflag(skb, TCA_OPTIONS);
+	if (nest == NULL)
 		goto nla_put_failure;
 
 	if (prog->res.classid &&
@@ -1027,21 +1018,12 @@ nla_put_failure:
 	return -1;
 }
 
-/*
- * Takes and drops class references through the qdisc ("net_sched: fix
- * ops->bind_class() implementations"); older cores may pass a NULL filter.
- */
 static void cls_bpf_bind_class(void *fh, u32 classid, unsigned long cl,
 			       void *q, unsigned long base)
 {
 	struct cls_bpf_prog *prog = fh;
 
-	if (!prog || prog->res.classid != classid)
-		return;
-	if (cl)
-		__tcf_bind_filter(q, &prog->res, base);
-	else
-		__tcf_unbind_filter(q, &prog->res);
+	tc_cls_bind_class(classid, cl, q, &prog->res, base);
 }
 
 static void cls_bpf_walk(struct tcf_proto *tp, struct tcf_walker *arg,
@@ -1052,11 +1034,8 @@ static void cls_bpf_walk(struct tcf_proto *tp, struct tcf_walker *arg,
 
 	ASSERT_RTNL();
 	list_for_each_entry(prog, &head->plist, link) {
-		if (arg->count >= arg->skip && arg->fn(tp, prog, arg) < 0) {
-			arg->stop = 1;
+		if (!tc_cls_stats_dump(tp, arg, prog))
 			break;
-		}
-		arg->count++;
 	}
 }
 
@@ -1137,7 +1116,7 @@ static int cls_bpf_reoffload(struct tcf_proto *tp, bool add, flow_setup_cb_t *cb
 static struct tcf_proto_ops cls_bpf_ops __read_mostly = {
 	.kind		=	"bpf",
 	.owner		=	THIS_MODULE,
-	.classify	=	cls_bpf_dkms_classify,
+	.classify	=	cls_bpf_classify,
 	.init		=	cls_bpf_init,
 	.destroy	=	cls_bpf_destroy,
 	.get		=	cls_bpf_get,
@@ -1149,6 +1128,7 @@ static struct tcf_proto_ops cls_bpf_ops __read_mostly = {
 	.dump		=	cls_bpf_dump,
 	.bind_class	=	cls_bpf_bind_class,
 };
+MODULE_ALIAS_NET_CLS("bpf");
 
 static int __init cls_bpf_init_mod(void)
 {

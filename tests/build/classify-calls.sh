@@ -7,7 +7,7 @@
 set -euo pipefail
 
 WORK_DIR=
-OURS_FN=cls_bpf_dkms_classify
+OURS_FN=cls_bpf_classify
 INTREE_FN=cls_bpf_classify
 
 # unpack FILE OUT: the module as a plain ELF file.
