@@ -9,20 +9,19 @@ KDIR ?= /lib/modules/$(KERNELRELEASE)/build
 # has no debian/: there Kbuild reads the version from the installed dkms.conf.
 DKMS_NAME := cls-bpf
 DKMS_SOURCES := dkms.conf Makefile Kbuild src compat
-VERSION ?= $(shell dpkg-parsechangelog -l $(CURDIR)/debian/changelog -S Version 2>/dev/null)
-DKMS_DIR = $(DESTDIR)/usr/src/$(DKMS_NAME)-$(VERSION)
-ifneq ($(VERSION),)
+ifneq ($(wildcard $(CURDIR)/debian/changelog),)
+VERSION ?= $(shell dpkg-parsechangelog -l $(CURDIR)/debian/changelog -S Version)
 export CLS_BPF_DKMS_VERSION := $(VERSION)
 endif
+DKMS_DIR = $(DESTDIR)/usr/src/$(DKMS_NAME)-$(VERSION)
 
-.PHONY: all module probes clean install dkms-install dkms-sources version
+.PHONY: all module clean install dkms-install dkms-sources version
 
 all: module
 
-probes:
-	@bash compat/run-probes.sh $(KDIR)
-
-module: probes
+# kbuild probes the kernel's APIs in the same pass (see Kbuild).
+module:
+	@test -f $(KDIR)/Makefile || { echo "cls-bpf: no kernel build tree at $(KDIR) (install the kernel headers package)" >&2; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
 install: module
