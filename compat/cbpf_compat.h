@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The one place that knows kernels differ. Every HAVE_* comes from a compile
- * probe in compat/probes/ run against the target kernel (compat/run-probes.sh);
+ * probe in compat/probes/, compiled in the module's kbuild pass (Kbuild);
  * nothing here looks at version numbers, which distro backports make lie.
  */
 #ifndef CBPF_COMPAT_H
@@ -18,55 +18,9 @@
 #include "generated/cbpf_probes.h"
 
 /*
- * APIs with a single known form on every supported kernel (v5.4+).
- * compat/run-probes.sh stops the build with a full explanation first
- * (compat/required-apis.txt); these only guard against a stale header.
+ * Required APIs (each probe's "required:" line) need no guard here: without
+ * them compat/run-probes.sh stops the build before this header is read.
  */
-#ifndef HAVE_OPS_DELETE_RTNL_HELD
-#error "cls-bpf-dkms: required kernel API missing: probe ops_delete_rtnl_held"
-#endif
-#ifndef HAVE_OPS_DESTROY_RTNL_HELD
-#error "cls-bpf-dkms: required kernel API missing: probe ops_destroy_rtnl_held"
-#endif
-#ifndef HAVE_OPS_WALK_RTNL_HELD
-#error "cls-bpf-dkms: required kernel API missing: probe ops_walk_rtnl_held"
-#endif
-#ifndef HAVE_OPS_DUMP_RTNL_HELD
-#error "cls-bpf-dkms: required kernel API missing: probe ops_dump_rtnl_held"
-#endif
-#ifndef HAVE_OPS_BIND_CLASS_Q_BASE
-#error "cls-bpf-dkms: required kernel API missing: probe ops_bind_class_q_base"
-#endif
-#ifndef HAVE_OPS_REOFFLOAD_FLOW_SETUP_CB
-#error "cls-bpf-dkms: required kernel API missing: probe ops_reoffload_flow_setup_cb"
-#endif
-#ifndef HAVE_EXTS_INIT_NET
-#error "cls-bpf-dkms: required kernel API missing: probe exts_init_net"
-#endif
-#ifndef HAVE_TC_SETUP_CB_ADD
-#error "cls-bpf-dkms: required kernel API missing: probe tc_setup_cb_add"
-#endif
-#ifndef HAVE_TC_SETUP_CB_CALL_RTNL_HELD
-#error "cls-bpf-dkms: required kernel API missing: probe tc_setup_cb_call_rtnl_held"
-#endif
-#ifndef HAVE_TC_SETUP_CB_REOFFLOAD
-#error "cls-bpf-dkms: required kernel API missing: probe tc_setup_cb_reoffload"
-#endif
-#ifndef HAVE_TC_CLS_COMMON_OFFLOAD_INIT_EXTACK
-#error "cls-bpf-dkms: required kernel API missing: probe tc_cls_common_offload_init_extack"
-#endif
-#ifndef HAVE_IDR_ALLOC_U32
-#error "cls-bpf-dkms: required kernel API missing: probe idr_alloc_u32"
-#endif
-#ifndef HAVE_TCF_QUEUE_RCU_WORK
-#error "cls-bpf-dkms: required kernel API missing: probe tcf_queue_rcu_work"
-#endif
-#ifndef HAVE_TCF_BLOCK_NETIF_KEEP_DST
-#error "cls-bpf-dkms: required kernel API missing: probe tcf_block_netif_keep_dst"
-#endif
-#ifndef HAVE_BPF_OFFLOAD_DEV_MATCH
-#error "cls-bpf-dkms: required kernel API missing: probe bpf_offload_dev_match"
-#endif
 
 /*
  * tcf_proto_ops.change and tcf_exts_validate(): the core is upstream's, with
@@ -99,8 +53,6 @@ static int cls_bpf_change(struct net *net, struct sk_buff *in_skb,
 }
 
 #define cls_bpf_change(...)	cbpf_change_flags(__VA_ARGS__)
-#elif !defined(HAVE_OPS_CHANGE_FLAGS)
-#error "cls-bpf-dkms: required kernel API missing: probes ops_change_*"
 #endif
 
 #if defined(HAVE_EXTS_VALIDATE_RTNL_HELD)
@@ -108,8 +60,6 @@ static int cls_bpf_change(struct net *net, struct sk_buff *in_skb,
 #define tcf_exts_validate(net, tp, tb, rate_tlv, exts, flags, extack)	\
 	tcf_exts_validate(net, tp, tb, rate_tlv, exts,			\
 			  !!((flags) & TCA_ACT_FLAGS_REPLACE), true, extack)
-#elif !defined(HAVE_EXTS_VALIDATE_FLAGS)
-#error "cls-bpf-dkms: required kernel API missing: probes exts_validate_*"
 #endif
 
 /* kzalloc_obj(): the typed slab allocators (Debian 6.12 carries them, 6.1 not) */

@@ -1,4 +1,11 @@
-/* tcf_proto_ops.delete takes bool rtnl_held and extack: v5.1 unlocked-classifier series (Vlad Buslov) */
+/*
+ * probe:    ops_delete_rtnl_held
+ * upstream: commit 12db03b65c2b "net: sched: extend proto ops to support unlocked classifiers" (v5.1)
+ * api:      - delete(tp, arg, bool *last, extack)
+ *           + delete(tp, arg, bool *last, bool rtnl_held, extack)
+ * required: yes
+ * consumer: src/cls_bpf.c cls_bpf_delete()
+ */
 #include <net/sch_generic.h>
 
 static int probe_delete(struct tcf_proto *tp, void *arg, bool *last,
