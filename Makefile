@@ -8,7 +8,7 @@ KDIR ?= /lib/modules/$(KERNELRELEASE)/build
 # its version filled in) and the one version: debian/changelog's. A DKMS tree
 # has no debian/: there Kbuild reads the version from the installed dkms.conf.
 DKMS_NAME := cls-bpf
-DKMS_SOURCES := dkms.conf Makefile Kbuild src compat
+DKMS_SOURCES := dkms.conf Makefile Kbuild src/cls_bpf.c compat
 ifneq ($(wildcard $(CURDIR)/debian/changelog),)
 VERSION ?= $(shell dpkg-parsechangelog -l $(CURDIR)/debian/changelog -S Version)
 export CLS_BPF_DKMS_VERSION := $(VERSION)

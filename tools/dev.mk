@@ -2,7 +2,7 @@
 # Developer and CI targets, included by the Makefile of a git checkout.
 KERNELS ?=
 
-.PHONY: host-setup lint check stress check-build demo deb rpm check-packages
+.PHONY: host-setup lint upstream-diff check stress check-build demo deb rpm check-packages
 
 # Host tools from the machine's own apt sources (idempotent). The other
 # targets that need host tools run it first; lint only checks for them.
@@ -14,6 +14,13 @@ lint:
 	bash tests/lint/check-core-clean.sh
 	bash tests/lint/shellcheck.sh
 	bash tests/lint/checkpatch.sh
+	bash tests/lint/upstream-diff.sh
+
+# src/cls_bpf.c against net/sched/cls_bpf.c of the newest linux-source-*
+# (sid/experimental, else the cache): the diff, then every hunk not listed in
+# src/upstream-diff.allowed. lint checks the recorded base (src/UPSTREAM).
+upstream-diff:
+	bash tools/upstream-diff.sh
 
 # The build matrix: real dkms build/install for every supported kernel.
 check-build: host-setup

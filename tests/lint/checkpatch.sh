@@ -9,19 +9,14 @@
 set -euo pipefail
 # shellcheck source=tests/lib/common.sh
 . "$(dirname "$0")/../lib/common.sh"
+# shellcheck source=tests/lib/linux-source.sh
+. "$REPO_DIR/tests/lib/linux-source.sh"
 
 find_checkpatch() {
-	local tree=$CACHE_DIR/src/linux-7.3
+	local tree=$CACHE_DIR/src/linux-7.3 deb
 	if [ ! -f "$tree/scripts/checkpatch.pl" ]; then
-		mkdir -p "$tree" "$CACHE_DIR/src/x7.3"
-		if ! ls "$CACHE_DIR"/src/linux-source-7.3_*.deb >/dev/null 2>&1; then
-			(cd "$CACHE_DIR/src" && "$REPO_DIR/tests/lib/apt-private.sh" experimental \
-				apt-get download -q linux-source-7.3 >/dev/null 2>&1)
-		fi
-		dpkg-deb --fsys-tarfile "$CACHE_DIR"/src/linux-source-7.3_*.deb |
-			tar -x -C "$CACHE_DIR/src/x7.3"
-		tar -xJf "$CACHE_DIR"/src/x7.3/usr/src/linux-source-7.3.tar.xz -C "$tree" \
-			--strip-components=1 --wildcards '*/scripts/checkpatch.pl' \
+		deb=$(linux_source_deb linux-source-7.3)
+		linux_source_extract "$deb" "$tree" '*/scripts/checkpatch.pl' \
 			'*/scripts/spelling.txt' '*/scripts/const_structs.checkpatch'
 	fi
 	echo "$tree/scripts/checkpatch.pl"
