@@ -143,6 +143,14 @@ static bool lied;
  * neither echoed nor dumped; the run deletes it again at once.
  */
 static bool big;
+/*
+ * Set when it holds a gact "goto chain 1". Such an action holds chain 1 of
+ * the target's block until the filter's deferred destroy (tcf_queue_work:
+ * an RCU grace period, then tc_filter_wq) has run, and GET on the chain
+ * finds it until then ("Filter with ... not found", ENOENT, rather than
+ * "Cannot find specified filter chain", EINVAL).
+ */
+static bool goto_chain;
 
 /* ---- the fd pool ---- */
 
@@ -282,7 +290,7 @@ struct request {
 	struct nl_req req;
 	enum op op;
 	int target;
-	bool lied, big;
+	bool lied, big, goto_chain;
 	__u32 protocol;		/* as tcm_info carries it (network order) */
 	__u32 chain, prio, handle;
 	bool has_chain, has_options;
@@ -439,6 +447,7 @@ static void put_gact(struct nl_req *req)
 
 	p.action = (int)PICK(TC_ACT_OK, TC_ACT_SHOT, TC_ACT_PIPE, TC_ACT_UNSPEC,
 			     TC_ACT_GOTO_CHAIN | 1, 0x7fffffff);
+	goto_chain |= p.action == (TC_ACT_GOTO_CHAIN | 1);
 	put_maybe_lying(req, TCA_GACT_PARMS, &p, sizeof(p));
 }
 
@@ -638,6 +647,7 @@ static void build_case(struct request *r)
 
 	lied = false;
 	big = false;
+	goto_chain = false;
 	if (cfg.valid)
 		r->op = o < 55 ? OP_NEW : o < 90 ? OP_DEL : OP_GET;
 	else
@@ -690,6 +700,7 @@ static void build_case(struct request *r)
 		put_options(req);
 	r->lied = lied;
 	r->big = big && r->op == OP_NEW;
+	r->goto_chain = goto_chain;
 	r->protocol = htons((__u16)protocol);
 	if (r->big) {	/* the run must know the key to delete it again */
 		if (!r->prio)
@@ -936,6 +947,41 @@ static int delete_made(int sk, unsigned long k, const struct request *r,
 	return 0;
 }
 
+/*
+ * --stateless: after deleting a filter whose actions goto chain 1, wait
+ * until chain 1 of its block is gone again, so that the next case starts
+ * from the same state whatever the timing of the deferred destroy (the run
+ * makes nothing else that holds chain 1). A chain that stays is a leaked
+ * reference: the run fails.
+ */
+static int wait_goto_chain_gone(int sk, unsigned long k, const struct request *r)
+{
+	static struct nl_req req;
+	struct nl_answer a = { 0 };
+	const struct target *t = &cfg.targets[r->target];
+	int tries;
+
+	for (tries = 0; tries < 5000; tries++) {
+		nl_init(&req, RTM_GETTFILTER, NLM_F_ACK);
+		req.t.tcm_ifindex = (int)t->ifindex;
+		req.t.tcm_parent = t->parent;
+		req.t.tcm_info = TC_H_MAKE(1U << 16, htons(ETH_P_ALL));
+		nl_put(&req, TCA_KIND, "bpf", 4);
+		nl_put_u32(&req, TCA_CHAIN, 1);
+		if (nl_talk(sk, &req, &a) < 0)
+			break;
+		if (a.error == EINVAL && !strcmp(a.msg, "Cannot find specified filter chain")) {
+			free(a.filters);
+			return 0;
+		}
+		usleep(1000);
+	}
+	fprintf(stderr, "fuzz: case %lu: chain 1 of %s still there after the filter with goto chain 1 went: %s (%s)\n",
+		k, t->name, strerror(a.error), a.msg);
+	free(a.filters);
+	return -1;
+}
+
 static void learn(const struct request *r, const struct nl_answer *a)
 {
 	int i;
@@ -1004,14 +1050,16 @@ static int run(int sk)
 		if (r.op == OP_GET && check_get(k, &r, &a))
 			bad = 1;
 		if (cfg.stateless && r.op == OP_NEW && !a.error && !r.big) {
-			if (a.nfilters != 1 || delete_made(sk, k, &r, &a.filters[0]))
+			if (a.nfilters != 1 || delete_made(sk, k, &r, &a.filters[0]) ||
+			    (r.goto_chain && wait_goto_chain_gone(sk, k, &r)))
 				bad = 1;
 			continue;
 		}
 		if (r.big && !a.error) {	/* it may have replaced a modelled one */
 			int prio_gone = delete_made(sk, k, &r, NULL);
 
-			if (prio_gone < 0)
+			if (prio_gone < 0 ||
+			    (cfg.stateless && r.goto_chain && wait_goto_chain_gone(sk, k, &r)))
 				bad = 1;
 			model_delete(r.target, r.chain, r.prio, prio_gone ? 0 : r.handle);
 			continue;
