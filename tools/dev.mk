@@ -2,7 +2,7 @@
 # Developer and CI targets, included by the Makefile of a git checkout.
 KERNELS ?=
 
-.PHONY: host-setup lint upstream-diff check stress check-build demo deb rpm check-packages
+.PHONY: host-setup lint upstream-diff check stress bench check-build demo deb rpm check-packages
 
 # Host tools from the machine's own apt sources (idempotent). The other
 # targets that need host tools run it first; lint only checks for them.
@@ -37,6 +37,11 @@ stress: host-setup
 	$(MAKE) --no-print-directory lint
 	CHECK_SUITES=robustness VM_TEST_SCALE=10 VM_TEST_SEED=$${STRESS_SEED:-$$(date +%s)} \
 		VM_TEST_TIMEOUT=5400 VM_TIMEOUT=14400 bash tests/vm/check.sh $(KERNELS)
+
+# Benchmarks (not pass/fail): data path and control plane, ours vs in-tree in
+# the same boot, on each kernel; writes docs/bench/DATE/report.md and plot.png.
+bench: host-setup
+	bash tools/bench/bench.sh $(KERNELS)
 
 demo: host-setup
 	bash tests/vm/demo.sh

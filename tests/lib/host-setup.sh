@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the host tools the tests need from the machine's own (bookworm)
 # apt sources. Idempotent: installs only what is missing.
-# Usage: host-setup.sh [--check]   (--check: only fail if something is missing)
+# Usage: host-setup.sh [--check | --bench]   (--check: only fail if something
+# is missing; --bench: also what make bench needs)
 set -euo pipefail
 
 HOST_PACKAGES=(qemu-system-x86 qemu-utils debootstrap busybox-static cpio xz-utils zstd
@@ -18,6 +19,7 @@ missing_packages() {
 
 main() {
 	local missing
+	[ "${1:-}" != --bench ] || HOST_PACKAGES+=(gnuplot-nox)
 	mapfile -t missing < <(missing_packages)
 	if [ "${#missing[@]}" = 0 ]; then
 		echo "host-setup: all host packages present"

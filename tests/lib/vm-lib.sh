@@ -10,7 +10,14 @@ VM_TIMEOUT_SET=${VM_TIMEOUT:-}
 VM_TIMEOUT=${VM_TIMEOUT:-1200}            # whole VM, seconds; a timeout is a failure
 VM_TEST_TIMEOUT=${VM_TEST_TIMEOUT:-300}   # one test script, seconds
 VM_MEMORY=${VM_MEMORY:-2048}
-VM_CMDLINE="console=ttyS0 panic=-1 slub_debug=FZPU kfence.sample_interval=1 ${VM_CMDLINE_EXTRA:-}"
+VM_SMP=${VM_SMP:-2}                       # vCPUs (-icount boots need 1)
+# slub_debug and KFENCE on every allocation catch memory bugs in the suites;
+# benchmarks set VM_DEBUG_CMDLINE to turn them off.
+VM_DEBUG_CMDLINE=${VM_DEBUG_CMDLINE-slub_debug=FZPU kfence.sample_interval=1}
+VM_CMDLINE="console=ttyS0 panic=-1 $VM_DEBUG_CMDLINE ${VM_CMDLINE_EXTRA:-}"
+# VM_ICOUNT=shift=0,sleep=off: QEMU's -icount (guest time counts executed
+# instructions, independent of host load; single-threaded TCG). With two
+# vCPUs such a kernel hangs bringing up the second one: use VM_SMP=1.
 
 # vm_parse_args ARG...: --baseline sets MODE=baseline (default ours); the
 # other arguments, in order, go to VM_ARGS. Any other option is an error.
@@ -188,10 +195,11 @@ vm_boot() {
 	krel=$(chroot_kernel_release "$line")
 	initrd=$("$REPO_DIR/tests/lib/vm-initramfs.sh" "$line")
 	local qemu=(timeout -k 10 "$VM_TIMEOUT" qemu-system-x86_64 -accel tcg -cpu max
-		-m "$VM_MEMORY" -smp 2 -nographic -no-reboot -monitor none -nic none
+		-m "$VM_MEMORY" -smp "$VM_SMP" -nographic -no-reboot -monitor none -nic none
 		-kernel "$root/boot/vmlinuz-$krel" -initrd "$initrd" -append "$VM_CMDLINE"
 		-fsdev "local,id=r,path=$root,security_model=none,multidevs=remap"
 		-device "virtio-9p-pci,fsdev=r,mount_tag=root")
+	[ -z "${VM_ICOUNT:-}" ] || qemu+=(-icount "$VM_ICOUNT")
 	vm_acquire_slot
 	VM_STARTED=$SECONDS
 	# timeout(1) runs QEMU in its own process group: stop it with us.

@@ -8,7 +8,8 @@
 #   default 300), VM_RESULTS (host results dir, default
 #   $CACHE_DIR/results/LINE-MODE), VM_ARTIFACTS (prebuilt artifacts dir),
 #   VM_VERBOSE=1 (stream the serial console), VM_TEST_SCALE (count multiplier
-#   of the robustness suite, default 1), VM_TEST_SEED (its base seed).
+#   of the robustness suite, default 1), VM_TEST_SEED (its base seed),
+#   VM_TEST_ENV ("NAME=VALUE ..." added to every test's environment).
 # Writes VM_RESULTS/results.txt ("PASS|FAIL|SKIP suite/test"), logs/,
 # console.log, dmesg.txt; exits non-zero if anything failed or is missing.
 set -euo pipefail
@@ -104,7 +105,7 @@ report() {
 }
 
 main() {
-	local root krel out version=none s args=() vm_rc=0 secs
+	local root krel out version=none s args=() vm_rc=0 secs env_args=() e
 	parse_args "$@"
 	root=$(chroot_dir "$LINE")
 	[ -d "$root" ] || die "no chroot for $LINE; run tests/lib/make-chroot.sh $LINE"
@@ -136,11 +137,13 @@ main() {
 		vm_baseline_modules "$root" "$krel" >"$out/logs/harness/baseline-modules.log" 2>&1 ||
 			die "cannot build the baseline module index: $out/logs/harness/baseline-modules.log"
 	fi
+	for e in ${VM_TEST_ENV:-}; do env_args+=(--env "$e"); done
 	# Full suites under TCG need more than a fixed 20 minutes.
 	[ -n "${VM_TIMEOUT_SET:-}" ] || VM_TIMEOUT=$((1200 + 60 * $(expected_tests | wc -l)))
 	vm_write_conf "$root" guest-run.sh --mode "$MODE" --line "$LINE" --version "$version" \
 		--results "$VM_GUEST_BASE/results" --timeout "$VM_TEST_TIMEOUT" \
-		--scale "${VM_TEST_SCALE:-1}" ${VM_TEST_SEED:+--seed "$VM_TEST_SEED"} "${args[@]}"
+		--scale "${VM_TEST_SCALE:-1}" ${VM_TEST_SEED:+--seed "$VM_TEST_SEED"} \
+		"${env_args[@]}" "${args[@]}"
 	progress "$LINE" boot "booting $krel under QEMU TCG (timeout ${VM_TIMEOUT}s)"
 	vm_boot "$LINE" "$out/console.log" || vm_rc=$?
 	secs=$VM_SECONDS

@@ -6,12 +6,14 @@
 #   results.txt      lines "PASS|FAIL|SKIP <suite>/<test>"
 #   logs/<suite>/<test>.log, dmesg.txt, complete (written last)
 # Usage: guest-run.sh --mode ours|baseline --line LINE --version VERSION
-#                     --results DIR [--timeout SECONDS] [--scale N] [--seed S] SUITE_DIR...
+#                     --results DIR [--timeout SECONDS] [--scale N] [--seed S]
+#                     [--env NAME=VALUE]... SUITE_DIR...
 # Test exit codes: 0 = PASS, 77 = SKIP (must print a reason), else FAIL.
 set -euo pipefail
 
 MODE='' LINE='' VERSION='' RESULTS='' TEST_TIMEOUT=300 SCALE=1 SEED=
 SUITE_DIRS=()
+TEST_ENV=()
 KREL=$(uname -r)
 ARTIFACTS=/opt/cls-bpf-test/artifacts
 # Kernel splats: warnings, oopses, KASAN/KFENCE/slub reports, lockdep, RCU stalls.
@@ -27,6 +29,7 @@ parse_args() {
 		--timeout) TEST_TIMEOUT=$2; shift 2 ;;
 		--scale) SCALE=$2; shift 2 ;;
 		--seed) SEED=$2; shift 2 ;;
+		--env) TEST_ENV+=("$2"); shift 2 ;;
 		*) SUITE_DIRS+=("$1"); shift ;;
 		esac
 	done
@@ -185,7 +188,7 @@ run_test() {
 		exec env TEST_ARTIFACTS="$ARTIFACTS" TEST_MODE="$MODE" TEST_KERNEL_LINE="$LINE" \
 			TEST_MODULE_VERSION="$VERSION" TEST_TMPDIR="$(mktemp -d)" \
 			TEST_OUTDIR="$log.d" TEST_SCALE="$SCALE" ${SEED:+TEST_SEED="$SEED"} \
-			timeout -k 10 "$TEST_TIMEOUT" bash "$script"
+			"${TEST_ENV[@]}" timeout -k 10 "$TEST_TIMEOUT" bash "$script"
 	) </dev/null >"$log" 2>&1 || rc=$?
 	secs=$(($(date +%s) - start))
 	rmdir "$log.d" 2>/dev/null || true
