@@ -109,16 +109,20 @@ static inline bool tc_cls_stats_dump(struct tcf_proto *tp,
  *
  * Save and restore the BPF data pointers around the run: since
  * "net/sched: Extend qdisc control block with tc control block" they overlap
- * tc_skb_cb (drop_reason, zone, mru). Kernels without
- * bpf_prog_run_data_pointers() get the same fix here.
+ * tc_skb_cb (drop_reason, zone, mru). Kernels with tc_skb_cb but without
+ * bpf_prog_run_data_pointers() get the same fix here; kernels without
+ * tc_skb_cb have nothing there to overlap, so they run the program the way
+ * their in-tree module does, without a save and restore per filter.
  */
 #ifndef HAVE_BPF_PROG_RUN_DATA_POINTERS
 static __always_inline u32 bpf_prog_run_data_pointers(const struct bpf_prog *prog,
 						      struct sk_buff *skb)
 {
+#ifdef HAVE_TC_SKB_CB
 	struct bpf_skb_data_end *cb = (struct bpf_skb_data_end *)skb->cb;
 	void *save_data_meta = cb->data_meta;
 	void *save_data_end = cb->data_end;
+#endif
 	u32 res;
 
 	bpf_compute_data_pointers(skb);
@@ -127,8 +131,10 @@ static __always_inline u32 bpf_prog_run_data_pointers(const struct bpf_prog *pro
 #else
 	res = BPF_PROG_RUN(prog, skb);
 #endif
+#ifdef HAVE_TC_SKB_CB
 	cb->data_meta = save_data_meta;
 	cb->data_end = save_data_end;
+#endif
 	return res;
 }
 #endif
