@@ -220,10 +220,12 @@ static void phase_delete(int n)
 	batch_flush("delete");
 }
 
-static void report(const char *phase, int n, double start)
+/* Print the phase that began at START; returns when the next one begins. */
+static double report(const char *phase, int n, double start)
 {
 	printf("%s %d %.6f\n", phase, n, now() - start);
 	fflush(stdout);
+	return now();
 }
 
 static int phases(const char *dev, int n, const char *mode, int gets)
@@ -243,31 +245,32 @@ static int phases(const char *dev, int n, const char *mode, int gets)
 	prog_fd = load_ret(0);	/* TC_ACT_OK */
 	t = now();
 	phase_add(n, explicit);
-	report("add", n, t);
-	t = now();
+	t = report("add", n, t);
 	phase_dump(n);
-	report("dump", n, t);
-	t = now();
+	t = report("dump", n, t);
 	phase_replace(n);
-	report("replace", n, t);
-	t = now();
+	t = report("replace", n, t);
 	phase_get(n, gets);
-	report("get", gets, t);
-	t = now();
+	t = report("get", gets, t);
 	phase_delete(n);
 	report("delete", n, t);
 	return 0;
 }
 
-static int pin(const char *path, int ret)
+static void obj_pin(int fd, const char *path)
 {
 	union bpf_attr attr;
 
 	memset(&attr, 0, sizeof(attr));
-	attr.bpf_fd = (__u32)load_ret(ret);
+	attr.bpf_fd = (__u32)fd;
 	attr.pathname = (__u64)(unsigned long)path;
 	if (sys_bpf(BPF_OBJ_PIN, &attr))
 		nl_die("pin %s: %s", path, strerror(errno));
+}
+
+static int pin(const char *path, int ret)
+{
+	obj_pin(load_ret(ret), path);
 	return 0;
 }
 
@@ -293,11 +296,7 @@ static int tcx_attach(const char *dev, const char *prog_path, const char *link_p
 		fprintf(stderr, "bench-nl: tcx link: %s\n", strerror(errno));
 		return errno == EINVAL ? 3 : 1;
 	}
-	memset(&attr, 0, sizeof(attr));
-	attr.bpf_fd = (__u32)link;
-	attr.pathname = (__u64)(unsigned long)link_path;
-	if (sys_bpf(BPF_OBJ_PIN, &attr))
-		nl_die("pin %s: %s", link_path, strerror(errno));
+	obj_pin(link, link_path);
 	return 0;
 }
 
