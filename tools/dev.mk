@@ -7,14 +7,14 @@ KERNELS ?=
 # Host tools from the machine's own apt sources (idempotent). The other
 # targets that need host tools run it first; lint only checks for them.
 host-setup:
-	bash tests/lib/host-setup.sh
+	bash tests/host/setup.sh
 
 lint:
-	bash tests/lib/host-setup.sh --check
-	bash tests/lint/check-core-clean.sh
-	bash tests/lint/shellcheck.sh
-	bash tests/lint/checkpatch.sh
-	bash tests/lint/upstream-diff.sh
+	bash tests/host/setup.sh --check
+	bash tests/host/lint/check-core-clean.sh
+	bash tests/host/lint/shellcheck.sh
+	bash tests/host/lint/checkpatch.sh
+	bash tests/host/lint/upstream-diff.sh
 
 # src/cls_bpf.c against net/sched/cls_bpf.c of the newest linux-source-*
 # (sid/experimental, else the cache): the diff, then every hunk not listed in
@@ -24,19 +24,19 @@ upstream-diff:
 
 # The build matrix: real dkms build/install for every supported kernel.
 check-build: host-setup
-	bash tests/build/matrix.sh $(KERNELS)
+	bash tests/host/build/matrix.sh $(KERNELS)
 
 # The whole test matrix (what CI runs): lint, builds, then VM tests per kernel.
 check: host-setup
 	$(MAKE) --no-print-directory lint
-	bash tests/vm/check.sh $(KERNELS)
+	bash tests/host/check.sh $(KERNELS)
 
 # The robustness suite at full size (100,000+ fuzz requests, 10,000
 # replaces, 4 x 10,000 concurrent operations per kernel), from a new seed.
 stress: host-setup
 	$(MAKE) --no-print-directory lint
 	CHECK_SUITES=robustness VM_TEST_SCALE=10 VM_TEST_SEED=$${STRESS_SEED:-$$(date +%s)} \
-		VM_TEST_TIMEOUT=5400 VM_TIMEOUT=14400 bash tests/vm/check.sh $(KERNELS)
+		VM_TEST_TIMEOUT=5400 VM_TIMEOUT=14400 bash tests/host/check.sh $(KERNELS)
 
 # Benchmarks (not pass/fail): data path and control plane, ours vs in-tree in
 # the same boot, on each kernel; writes docs/bench/DATE/report.md and plot.png.
@@ -44,7 +44,7 @@ bench: host-setup
 	bash tools/bench/bench.sh $(KERNELS)
 
 demo: host-setup
-	bash tests/vm/demo.sh
+	bash tests/host/vm/demo.sh
 
 # Packages into dist/: the Debian .deb (plus native source) and the RPMs.
 # VERSION=x.y.z builds that version (default: debian/changelog's).
@@ -56,4 +56,4 @@ rpm: host-setup
 
 # lintian/rpmlint, then install/upgrade/remove tests in chroot copies.
 check-packages: host-setup
-	bash tests/packages/check.sh
+	bash tests/host/packages/check.sh

@@ -6,7 +6,7 @@
 #
 # Usage: tools/upstream-diff.sh [--base] [--list] [--quiet] [--offline]
 #   (none)     the newest linux-source-* available: the cached ones and what
-#              sid and experimental offer (tests/lib/apt-private.sh); when the
+#              sid and experimental offer (tests/host/roots/apt-private.sh); when the
 #              archive cannot be reached, the newest cached one. Prints the diff.
 #   --base     exactly the recorded base (src/UPSTREAM), its blob id verified;
 #              what `make lint` runs, so a new upstream release cannot fail CI
@@ -20,10 +20,10 @@
 # move. Exit 1 when a hunk is not listed or a listed id no longer occurs.
 set -euo pipefail
 shopt -s inherit_errexit
-# shellcheck source=tests/lib/common.sh
-. "$(dirname "$0")/../tests/lib/common.sh"
-# shellcheck source=tests/lib/linux-source.sh
-. "$REPO_DIR/tests/lib/linux-source.sh"
+# shellcheck source=tests/host/lib.sh
+. "$(dirname "$0")/../tests/host/lib.sh"
+# shellcheck source=tests/host/roots/linux-source.sh
+. "$HOST_DIR/roots/linux-source.sh"
 
 UPSTREAM_FILE=$REPO_DIR/src/UPSTREAM
 ALLOWED_FILE=$REPO_DIR/src/upstream-diff.allowed
@@ -35,12 +35,12 @@ upstream_field() {
 		"$UPSTREAM_FILE" || die "src/UPSTREAM has no $1="
 }
 
-# archive_sources: "PACKAGE VERSION" for every linux-source-X.Y that sid and
-# experimental offer; fails when the archive cannot be reached.
+# archive_sources: "PACKAGE VERSION" for every linux-source-X.Y that the
+# newest kernel line's suites (sid and experimental) offer; fails when the archive cannot be reached.
 archive_sources() {
-	local apt=$REPO_DIR/tests/lib/apt-private.sh err names
+	local apt=$HOST_DIR/roots/apt-private.sh err names
 	err=$(mktemp)
-	if ! names=$("$apt" experimental apt-cache search --names-only '^linux-source-[0-9.]+$' 2>"$err") ||
+	if ! names=$("$apt" "$(newest_line)" apt-cache search --names-only '^linux-source-[0-9.]+$' 2>"$err") ||
 		grep -q '^[WE]:' "$err" || [ -z "$names" ]; then
 		sed 's/^/  /' "$err" >&2
 		rm -f "$err"
@@ -48,7 +48,7 @@ archive_sources() {
 	fi
 	rm -f "$err"
 	# shellcheck disable=SC2046 # one argument per package name
-	"$apt" experimental apt-cache madison $(awk '{ print $1 }' <<<"$names") |
+	"$apt" "$(newest_line)" apt-cache madison $(awk '{ print $1 }' <<<"$names") |
 		awk -F' *[|] *' '{ print $1, $2 }'
 }
 

@@ -1,18 +1,17 @@
 #!/usr/bin/env bash
-# shellcheck source-path=SCRIPTDIR/../../tests/lib
-# make bench [KERNELS=...]: the benchmark suite (tests/bench) on each kernel
-# line (default all), in two boots per line: QEMU -icount (guest time counts
-# executed instructions, so ratios do not depend on host load) and real
-# time; both with one vCPU and without slub_debug/KFENCE. Our module is
-# built and installed the user's way (tests/vm/check.sh prepares the line);
-# the in-tree module is loaded by path in the same boot. Then
-# tools/bench/report.sh writes the dated report and plot.
+# make bench [KERNELS=...]: the benchmark suite (tests/guest/bench) on each
+# kernel line (default all), in two boots per line: QEMU -icount (guest time
+# counts executed instructions, so ratios do not depend on host load) and
+# real time; both with one vCPU and without slub_debug/KFENCE. Each clock is
+# one run of the pipeline (tests/host/check.sh: our .deb through dkms in an
+# overlay of the line's root); the in-tree module is loaded by path in the
+# same boot. Then tools/bench/report.sh writes the dated report and plot.
 # Environment: BENCH_OUT (default docs/bench/DATE), BENCH_CLOCKS (default
 # "icount realtime"). Not a pass/fail test: it fails only when a benchmark
 # could not measure.
 set -euo pipefail
-# shellcheck source=../../tests/lib/common.sh
-. "$(dirname "$0")/../../tests/lib/common.sh"
+# shellcheck source=tests/host/lib.sh
+. "$(dirname "$0")/../../tests/host/lib.sh"
 
 LINES=()
 RUN=''
@@ -28,7 +27,7 @@ collect() {
 	local line=$1 clock=$2 res=$3
 	cat "$res"/logs/bench/*.log.d/bench.tsv >"$RUN/$line-$clock.tsv" 2>/dev/null || true
 	[ -s "$RUN/$line-$clock.tsv" ] || rm -f "$RUN/$line-$clock.tsv"
-	chroot_kernel_release "$line" >"$RUN/$line.krel" 2>/dev/null || true
+	record_get "$(record_file "$line")" K_KREL >"$RUN/$line.krel" 2>/dev/null || true
 	if grep -q '^FAIL ' "$res/results.txt" 2>/dev/null || [ ! -s "$res/results.txt" ]; then
 		progress "$line" bench "$clock: FAILED (see $res)"
 		FAILED=1
@@ -37,30 +36,22 @@ collect() {
 	fi
 }
 
-# The first clock prepares every line (chroot, dkms build, our .deb) and
-# boots it; the next ones boot the prepared roots again.
+# run_clock CLOCK: one pipeline run of every line with that clock.
 run_clock() {
-	local clock=$1 first=$2 line
+	local clock=$1 line
 	local -x VM_ICOUNT=''
 	[ "$clock" = icount ] && VM_ICOUNT=shift=0,sleep=off
-	if [ "$first" = 1 ]; then
-		CHECK_SUITES=bench bash "$REPO_DIR/tests/vm/check.sh" "${LINES[@]}" || true
-		for line in "${LINES[@]}"; do
-			collect "$line" "$clock" "$CACHE_DIR/results/$line-ours-bench"
-		done
-	else
-		for line in "${LINES[@]}"; do
-			VM_RESULTS=$RUN/$line-$clock.d bash "$REPO_DIR/tests/vm/boot.sh" "$line" tests/bench || true
-			collect "$line" "$clock" "$RUN/$line-$clock.d"
-		done
-	fi
+	CHECK_SUITES=bench bash "$HOST_DIR/check.sh" "${LINES[@]}" || true
+	for line in "${LINES[@]}"; do
+		collect "$line" "$clock" "$CACHE_DIR/results/$line-ours-bench"
+	done
 }
 
 main() {
-	local clock first=1 out
+	local clock out
 	LINES=("$@")
-	[ "${#LINES[@]}" -gt 0 ] || mapfile -t LINES < <(all_kernel_lines)
-	command -v gnuplot >/dev/null || bash "$REPO_DIR/tests/lib/host-setup.sh" --bench
+	[ "${#LINES[@]}" -gt 0 ] || mapfile -t LINES < <(kernel_lines)
+	command -v gnuplot >/dev/null || bash "$HOST_DIR/setup.sh" --bench
 	RUN=$CACHE_DIR/bench/$(date -u +%Y%m%dT%H%M%SZ)
 	out=${BENCH_OUT:-$REPO_DIR/docs/bench/$(date -u +%F)}
 	mkdir -p "$RUN"
@@ -68,8 +59,7 @@ main() {
 	bench_env
 	for clock in ${BENCH_CLOCKS:-icount realtime}; do
 		progress all bench "$clock boots of ${LINES[*]}"
-		run_clock "$clock" "$first"
-		first=0
+		run_clock "$clock"
 	done
 	bash "$REPO_DIR/tools/bench/report.sh" "$RUN" "$out"
 	return "$FAILED"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Write the benchmark report of one `make bench` run: RUN/LINE-CLOCK.tsv
-# (rows of tests/bench, see its lib.sh) become OUT/report.md and
+# (rows of tests/guest/bench, see its lib.sh) become OUT/report.md and
 # OUT/plot.png, and the ratios with their flags are printed.
 # Only ratios are reported: QEMU TCG distorts absolute speed.
 # Usage: report.sh RUN_DIR OUT_DIR

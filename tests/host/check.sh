@@ -1,0 +1,245 @@
+#!/usr/bin/env bash
+# The pipeline of make check (and of make stress and make bench): per kernel
+# line, one run through these stages, each handed the run's record:
+#   root    the line's root, built once and cached (roots/make-root.sh); the
+#           line is resolved there, once, into its record
+#   run     an overlay of the root for this run (the root is never written)
+#   build   ours only: our .deb through apt and dkms, and the build checks
+#           (build/build.sh); adds the probe results to the run's record
+#   inject  netdevsim for this kernel (inputs/netdevsim.sh, cached by kernel
+#           release) into the overlay
+#   boot    the guest tree and inputs into the overlay, the VM boot with the
+#           suites (vm/boot.sh)
+#   down    the overlay discarded
+# The .deb and the guest inputs are built once for all lines. One preparer
+# walks the lines in order (root, run, build, inject); each line's VM boots
+# as soon as its line is prepared and one of VM_PARALLEL machine-wide VM
+# slots is free (tests/host/vm/lib.sh), so preparation overlaps the VMs and
+# VMs overlap each other where the machine has room.
+# Usage: check.sh [--baseline] [LINE...]   (--baseline: the in-tree module,
+#   on the pristine root; no build stage)
+# CHECK_SUITES="robustness" runs only those suites (folders of tests/guest),
+# with results in $CACHE_DIR/results/LINE-MODE-robustness/.
+# Prints a summary table and, as the very last line, "N passed, N failed"
+# (", N skipped" appended when tests skipped). Exits non-zero if any kernel failed.
+set -euo pipefail
+# shellcheck source=tests/host/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+MODE=ours
+LINES=()
+SUITES=()
+SUMMARY=()
+FIGURES=()
+TOTAL_PASS=0 TOTAL_FAIL=0 TOTAL_SKIP=0 KERNEL_FAILED=0
+PACKAGE_DEB=none
+INPUTS=''
+
+parse_args() {
+	local a
+	for a in "$@"; do
+		case "$a" in
+		--baseline) MODE=baseline ;;
+		-*) die "unknown option $a" ;;
+		*) LINES+=("$a") ;;
+		esac
+	done
+	[ "${#LINES[@]}" -gt 0 ] || mapfile -t LINES < <(kernel_lines)
+	for a in "${LINES[@]}"; do kernel_suites "$a" >/dev/null; done
+}
+
+# Suites that exist and contain at least one test script.
+find_suites() {
+	local s
+	for s in ${CHECK_SUITES:-functional offload robustness}; do
+		compgen -G "$REPO_DIR/tests/guest/$s/[0-9]*.sh" >/dev/null && SUITES+=("tests/guest/$s")
+	done
+	return 0
+}
+
+# The guest inputs are the same for every kernel: built once.
+build_inputs() {
+	local out=$CACHE_DIR/results/inputs
+	rm -rf "$out"
+	if bash "$HOST_DIR/inputs/build.sh" "$out" >"$CACHE_DIR/logs/inputs.log" 2>&1; then
+		INPUTS=$out
+		progress all inputs "built into $out"
+	else
+		progress all inputs "FAILED: see $CACHE_DIR/logs/inputs.log (each kernel will report it)"
+	fi
+}
+
+# The .deb every kernel's run installs, built once from this tree.
+build_package() {
+	local out=$CACHE_DIR/results/deb
+	rm -rf "$out"
+	if PACKAGE_DEB=$(DIST_DIR=$out "$REPO_DIR/tools/build-deb.sh" 2>"$CACHE_DIR/logs/build-deb.log" | tail -n 1) &&
+		[ -f "$PACKAGE_DEB" ]; then
+		progress all package "built $PACKAGE_DEB"
+	else
+		PACKAGE_DEB=none
+		progress all package "FAILED: see $CACHE_DIR/logs/build-deb.log (each kernel will report it)"
+	fi
+}
+
+# count STATUS FILE; harness/* pseudo-tests count when they fail, not when they pass.
+count() {
+	[ -f "$2" ] || { echo 0; return 0; }
+	if [ "$1" = FAIL ]; then
+		grep -c "^FAIL " "$2" || true
+	else
+		grep "^$1 " "$2" | grep -vc ' harness/' || true
+	fi
+}
+
+# A stage failing before the VM ran counts as one failed test.
+record_stage_failure() {
+	local out=$1 name=$2 where=$3
+	mkdir -p "$out/logs/harness"
+	echo "FAIL harness/$name" >>"$out/results.txt"
+	echo "$name failed; see $where" >"$out/logs/harness/$name.log"
+}
+
+# results_dir LINE: where a line's results land.
+results_dir() { echo "$CACHE_DIR/results/$1-$MODE${CHECK_SUITES:+-${CHECK_SUITES// /+}}"; }
+
+# inject_netdevsim RUN_RECORD KO: in a subshell, which loads the record.
+inject_netdevsim() {
+	(
+		load_record "$1"
+		# shellcheck source=tests/host/vm/lib.sh
+		. "$HOST_DIR/vm/lib.sh"
+		vm_inject_netdevsim "$2"
+	)
+}
+
+# stage_inject RUN_RECORD: netdevsim for the run's kernel into its overlay.
+# A failure shows up as failing tests in the suites that need it.
+stage_inject() {
+	local ko
+	if ko=$(bash "$HOST_DIR/inputs/netdevsim.sh" "$1") && [ -f "$ko" ] &&
+		inject_netdevsim "$1" "$ko"; then
+		return 0
+	fi
+	progress "$(record_get "$1" K_LINE)" netdevsim "FAILED: no netdevsim in this run; the tests that need it will fail"
+}
+
+# prepare_line LINE OUT: every stage before the boot. A failed stage is
+# recorded in OUT and the line boots no VM; OUT.run names the run's record.
+prepare_line() {
+	local line=$1 out=$2 record run
+	rm -rf "$out" "$out.run"
+	mkdir -p "$out"
+	if ! record=$("$HOST_DIR/roots/make-root.sh" "$line") || [ ! -s "$record" ]; then
+		record_stage_failure "$out" root "$CACHE_DIR/logs/root-$line.log"
+		return 0
+	fi
+	if ! run=$(run_up "$line" "$MODE"); then
+		record_stage_failure "$out" overlay "the output above"
+		return 0
+	fi
+	if [ "$MODE" = ours ] && ! "$HOST_DIR/build/build.sh" "$run" "$PACKAGE_DEB" "$out/build"; then
+		record_stage_failure "$out" build "$out/build/"
+		run_down "$run"
+		return 0
+	fi
+	stage_inject "$run"
+	echo "$run" >"$out.run"
+}
+
+# prepare_all: every line's preparation, in order; OUT.ready marks each
+# as done (prepared or failed).
+prepare_all() {
+	local line out
+	for line in "${LINES[@]}"; do
+		out=$(results_dir "$line")
+		prepare_line "$line" "$out" || record_stage_failure "$out" prepare "the output above"
+		touch "$out.ready"
+	done
+}
+
+# test_line LINE: wait for the line's preparation, boot the VM unless a
+# stage failed, and discard the run's overlay.
+test_line() {
+	local line=$1 out run mode_args=()
+	out=$(results_dir "$line")
+	[ "$MODE" = baseline ] && mode_args=(--baseline)
+	while [ ! -e "$out.ready" ]; do sleep 2; done
+	rm -f "$out.ready"
+	[ -s "$out.run" ] || return 0
+	run=$(cat "$out.run")
+	rm -f "$out.run"
+	"$HOST_DIR/vm/boot.sh" "$run" "$out" "${mode_args[@]}" --inputs "$INPUTS" "${SUITES[@]}" || true
+	if [ ! -s "$out/init-uptime" ]; then
+		# TCG occasionally crashes a kernel while it patches its own text
+		# during early boot, before init and before any test module is
+		# loaded: such a boot is retried once, and says so.
+		cp "$out/console.log" "$CACHE_DIR/logs/console-$line-crashed-before-init.log" 2>/dev/null || true
+		progress "$line" boot "kernel died before init (console kept in $CACHE_DIR/logs/console-$line-crashed-before-init.log); booting once more"
+		"$HOST_DIR/vm/boot.sh" "$run" "$out" "${mode_args[@]}" --inputs "$INPUTS" "${SUITES[@]}" || true
+	fi
+	run_down "$run"
+}
+
+# count_line LINE: the line's results into the totals and the summary.
+count_line() {
+	local line=$1 out krel pass fail skip status=ok
+	out=$(results_dir "$line")
+	krel=$(record_get "$(record_file "$line")" K_KREL 2>/dev/null) || krel=unknown
+	pass=$(count PASS "$out/results.txt")
+	fail=$(count FAIL "$out/results.txt")
+	skip=$(count SKIP "$out/results.txt")
+	[ -s "$out/results.txt" ] || fail=$((fail + 1))
+	if [ "$fail" != 0 ]; then
+		status=FAILED
+		KERNEL_FAILED=1
+	fi
+	TOTAL_PASS=$((TOTAL_PASS + pass)) TOTAL_FAIL=$((TOTAL_FAIL + fail)) TOTAL_SKIP=$((TOTAL_SKIP + skip))
+	SUMMARY+=("$(printf '%-6s %-28s %6s %6s %7s  %s' "$line" "$krel" "$pass" "$fail" "$skip" "$status")")
+	if [ -d "$out/logs/robustness" ]; then
+		FIGURES+=("$(printf '%-6s %s' "$line" "$("$HOST_DIR/vm/robustness-figures.sh" "$out")")")
+	fi
+}
+
+print_summary() {
+	local row
+	echo
+	printf '%-6s %-28s %6s %6s %7s  %s\n' line kernel passed failed skipped status
+	for row in "${SUMMARY[@]}"; do echo "$row"; done
+	if [ "${#FIGURES[@]}" -gt 0 ]; then
+		echo "robustness figures:"
+		for row in "${FIGURES[@]}"; do echo "$row"; done
+	fi
+	echo "mode: $MODE; results: $CACHE_DIR/results/<line>-$MODE/"
+	if [ "$TOTAL_SKIP" -gt 0 ]; then
+		echo "$TOTAL_PASS passed, $TOTAL_FAIL failed, $TOTAL_SKIP skipped"
+	else
+		echo "$TOTAL_PASS passed, $TOTAL_FAIL failed"
+	fi
+}
+
+main() {
+	local line pids=()
+	parse_args "$@"
+	find_suites
+	progress all check "mode $MODE, kernels: ${LINES[*]}, suites: ${SUITES[*]:-none}"
+	mkdir -p "$CACHE_DIR/logs" "$CACHE_DIR/results"
+	build_inputs
+	if [ "$MODE" = ours ]; then build_package; fi
+	for line in "${LINES[@]}"; do rm -f "$(results_dir "$line").ready"; done
+	prepare_all &
+	pids+=($!)
+	for line in "${LINES[@]}"; do
+		test_line "$line" &
+		pids+=($!)
+	done
+	# On an interrupt, stop every stage (and through them the VMs).
+	trap 'kill "${pids[@]}" 2>/dev/null; exit 130' INT TERM HUP
+	wait "${pids[@]}" || true
+	trap - INT TERM HUP
+	for line in "${LINES[@]}"; do count_line "$line"; done
+	print_summary
+	[ "$KERNEL_FAILED" = 0 ]
+}
+
+main "$@"; exit

@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# Debian package test: in a run overlay of each kernel line's root, install,
+# extend to a second kernel, skip unusable kernels, upgrade, remove and purge
+# cls-bpf-dkms the way a user does (apt), and check what DKMS and modinfo say.
+# Usage: deb.sh [LINE...]   (default: every line of tests/kernels.list whose
+# root suite is not already tested: 5.10 6.1 6.12 7.2)
+set -euo pipefail
+# shellcheck source=tests/host/packages/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+WORK=$PKGTEST_DIR/deb
+
+# build_debs: the current version and a bumped one for the upgrade test.
+build_debs() {
+	local v
+	rm -rf "$WORK"
+	mkdir -p "$WORK"
+	DIST_DIR=$WORK "$REPO_DIR/tools/build-deb.sh" >/dev/null
+	V1=$(make -s -C "$REPO_DIR" version)
+	V2=$V1.1
+	DIST_DIR=$WORK "$REPO_DIR/tools/build-deb.sh" "$V2" >/dev/null
+	for v in "$V1" "$V2"; do
+		[ -f "$WORK/cls-bpf-dkms_${v}_all.deb" ] || die "no .deb for $v in $WORK"
+	done
+}
+
+# lintian (bookworm's, on the host) on the source and binary packages:
+# no errors or warnings; overrides carry their reasons.
+lint_debs() {
+	local log=$CACHE_DIR/results/packages/deb/lintian.log
+	mkdir -p "${log%/*}"
+	lintian --pedantic --fail-on error,warning "$WORK"/cls-bpf-dkms_"$V1"_*.changes \
+		"$WORK/cls-bpf-dkms_$V1.dsc" >"$log" 2>&1
+}
+
+# The first line of each root suite: every Debian release the package is
+# installed on once (sid's kernel line, not experimental's).
+one_line_per_root_suite() { awk '!/^#/ && NF && !seen[$2]++ { print $1 }' "$KERNELS_LIST"; }
+
+apt_in() {
+	local root=$1
+	shift
+	in_root "$root" apt-get -y -q -o Dpkg::Use-Pty=0 "$@"
+}
+
+# A clean dpkg state: nothing half-installed, our package "ii" or absent.
+dpkg_clean() {
+	local root=$1 want=$2 state
+	[ -z "$(in_root "$root" dpkg --audit)" ] || return 1
+	# shellcheck disable=SC2016 # a dpkg-query format, not a shell expansion
+	state=$(in_root "$root" dpkg-query -W -f='${db:Status-Abbrev}' cls-bpf-dkms 2>/dev/null || true)
+	case "$want" in
+	installed) [ "${state% }" = ii ] ;;
+	purged) [ -z "$state" ] || [ "${state% }" = un ] || [ "${state% }" = pn ] ;;
+	removed) [ "${state% }" = rc ] || [ -z "$state" ] ;;
+	esac
+}
+
+# Two kernels DKMS must skip: one without headers, one whose (faked) config
+# has the classifier built in.
+add_fake_kernels() {
+	local root=$1 kernel=$2 build
+	NOHDR=${kernel%-amd64}-nohdr-amd64
+	BUILTIN=${kernel%-amd64}-builtin-amd64
+	mkdir -p "$root/lib/modules/$NOHDR/kernel"
+	build=$(in_root "$root" readlink -f "/lib/modules/$kernel/build")
+	cp -a "$root$build" "$root/usr/src/linux-headers-$BUILTIN"
+	sed -i 's/^CONFIG_NET_CLS_BPF=m/CONFIG_NET_CLS_BPF=y/' \
+		"$root/usr/src/linux-headers-$BUILTIN/.config" \
+		"$root/usr/src/linux-headers-$BUILTIN/include/config/auto.conf"
+	mkdir -p "$root/lib/modules/$BUILTIN"
+	ln -s "/usr/src/linux-headers-$BUILTIN" "$root/lib/modules/$BUILTIN/build"
+}
+
+remove_fake_kernels() {
+	local root=$1
+	rm -rf "${root:?}/lib/modules/$NOHDR" "${root:?}/lib/modules/$BUILTIN" \
+		"${root:?}/usr/src/linux-headers-$BUILTIN"
+}
+
+# A second header package of the same ABI (another flavour) from the root's suite.
+second_headers() {
+	local root=$1 kernel=$2 flavour pkg
+	for flavour in cloud-amd64 rt-amd64; do
+		pkg=linux-headers-${kernel%-amd64}-$flavour
+		if in_root "$root" apt-cache show "$pkg" >/dev/null 2>&1; then
+			echo "$pkg"
+			return 0
+		fi
+	done
+	return 1
+}
+
+stage_install() {
+	local line=$1 root=$2 kernel=$3 out=$4
+	add_fake_kernels "$root" "$kernel"
+	cp "$WORK/cls-bpf-dkms_${V1}_all.deb" "$WORK/cls-bpf-dkms_${V2}_all.deb" "$root/tmp/"
+	progress "$line" install "apt install ./cls-bpf-dkms_${V1}_all.deb"
+	apt_in "$root" install "./tmp/cls-bpf-dkms_${V1}_all.deb" >"$out/install.log" 2>&1 || true
+	check "$line" install "dpkg state clean (ii, dpkg --audit empty)" dpkg_clean "$root" installed
+	check "$line" install "$NAME/$V1 installed for $kernel (updates/dkms)" installed_for "$root" "$V1" "$kernel"
+	check "$line" skip "no headers: $NOHDR skipped with a message" \
+		grep -q "skipping kernel $NOHDR: its headers are not installed" "$out/install.log"
+	check "$line" skip "CONFIG_NET_CLS_BPF=y: $BUILTIN skipped with a message" \
+		grep -q "skipping kernel $BUILTIN: it has the bpf classifier built in" "$out/install.log"
+	check "$line" skip "nothing installed for the skipped kernels" \
+		eval "! compgen -G '$root/lib/modules/*-{nohdr,builtin}-amd64/updates/dkms/cls_bpf.ko*' >/dev/null"
+	remove_fake_kernels "$root"
+}
+
+stage_second_kernel() {
+	local line=$1 root=$2 kernel=$3 out=$4 pkg
+	if ! pkg=$(second_headers "$root" "$kernel"); then
+		fail "$line" hook "no second header package for ${kernel%-amd64} found"
+		return 0
+	fi
+	KERNEL2=${pkg#linux-headers-}
+	progress "$line" hook "apt install $pkg"
+	apt_in "$root" install "$pkg" >"$out/hook.log" 2>&1 ||
+		{ apt_in "$root" update >>"$out/hook.log" 2>&1 && apt_in "$root" install "$pkg" >>"$out/hook.log" 2>&1; } || true
+	check "$line" hook "$NAME/$V1 built and installed for $KERNEL2 by the dkms hook" \
+		installed_for "$root" "$V1" "$KERNEL2"
+}
+
+stage_upgrade() {
+	local line=$1 root=$2 kernel=$3 out=$4 kernels=$3
+	[ -z "${KERNEL2:-}" ] || kernels="$kernel $KERNEL2"
+	install_window_probe "$root" "$kernels"
+	progress "$line" upgrade "apt install ./cls-bpf-dkms_${V2}_all.deb (from $V1)"
+	apt_in "$root" install "./tmp/cls-bpf-dkms_${V2}_all.deb" >"$out/upgrade.log" 2>&1 || true
+	remove_window_probe "$root"
+	cp "$root/tmp/dkms-window.log" "$out/dkms-window.log"
+	check "$line" upgrade "dpkg state clean" dpkg_clean "$root" installed
+	local k
+	for k in $kernels; do
+		check "$line" upgrade "$NAME/$V2 installed for $k" installed_for "$root" "$V2" "$k"
+	done
+	check "$line" upgrade "$NAME/$V1 gone from DKMS" test ! -e "$root/var/lib/dkms/$NAME/$V1"
+	check "$line" upgrade "no window without the module (dkms-window.log)" no_window "$root" "$V1" "$V2"
+}
+
+stage_remove() {
+	local line=$1 root=$2 kernel=$3 out=$4
+	progress "$line" remove "apt remove cls-bpf-dkms"
+	apt_in "$root" remove cls-bpf-dkms >"$out/remove.log" 2>&1 || true
+	check "$line" remove "dpkg state clean" dpkg_clean "$root" removed
+	check "$line" remove "in-tree module back for $kernel" in_tree_for "$root" "$kernel"
+	apt_in "$root" purge cls-bpf-dkms >>"$out/remove.log" 2>&1 || true
+	check "$line" purge "dpkg state clean" dpkg_clean "$root" purged
+	check "$line" purge "nothing left (/usr/src, /var/lib/dkms, updates/dkms)" nothing_left "$root"
+}
+
+test_line() {
+	local line=$1 root kernel out
+	start_line deb "$line"
+	root=$ROOT kernel=$KERNEL out=$OUT
+	KERNEL2=
+	stage_install "$line" "$root" "$kernel" "$out"
+	stage_second_kernel "$line" "$root" "$kernel" "$out"
+	stage_upgrade "$line" "$root" "$kernel" "$out"
+	stage_remove "$line" "$root" "$kernel" "$out"
+	end_line
+}
+
+main() {
+	local lines=("$@") line
+	[ $# -gt 0 ] || mapfile -t lines < <(one_line_per_root_suite)
+	mkdir -p "$PKGTEST_DIR"
+	exec 8>"$PKGTEST_DIR/deb.lock"
+	flock 8
+	progress all build "cls-bpf-dkms .debs (current and bumped version)"
+	build_debs
+	check all lintian "lintian --pedantic: no errors or warnings" lint_debs
+	for line in "${lines[@]}"; do
+		test_line "$line"
+	done
+	progress all logs "$CACHE_DIR/results/packages/deb/LINE/*.log"
+	summary
+}
+
+main "$@"
