@@ -22,11 +22,13 @@ lint:
 upstream-diff:
 	bash tools/upstream-diff.sh
 
-# The build matrix: real dkms build/install for every supported kernel.
+# The build stage alone for every supported kernel: our .deb through apt and
+# dkms in an overlay of the kernel's root, and the build checks.
 check-build: host-setup
 	bash tests/host/build/matrix.sh $(KERNELS)
 
-# The whole test matrix (what CI runs): lint, builds, then VM tests per kernel.
+# The whole test matrix (what CI runs): lint, then one pipeline per kernel
+# (root, overlay, build, netdevsim, VM with the suites; tests/host/check.sh).
 check: host-setup
 	$(MAKE) --no-print-directory lint
 	bash tests/host/check.sh $(KERNELS)
@@ -54,6 +56,6 @@ deb: host-setup
 rpm: host-setup
 	bash tools/build-rpm.sh $(VERSION)
 
-# lintian/rpmlint, then install/upgrade/remove tests in chroot copies.
+# lintian/rpmlint, then install/upgrade/remove tests in overlays of the roots.
 check-packages: host-setup
 	bash tests/host/packages/check.sh

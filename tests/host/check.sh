@@ -46,15 +46,18 @@ parse_args() {
 	done
 	[ "${#LINES[@]}" -gt 0 ] || mapfile -t LINES < <(kernel_lines)
 	for a in "${LINES[@]}"; do kernel_suites "$a" >/dev/null; done
+	# Each line once (a line's run and results are keyed by its name).
+	mapfile -t LINES < <(printf '%s\n' "${LINES[@]}" | awk '!seen[$0]++')
 }
 
 # Suites that exist and contain at least one test script.
 find_suites() {
 	local s
 	for s in ${CHECK_SUITES:-functional offload robustness}; do
-		compgen -G "$REPO_DIR/tests/guest/$s/[0-9]*.sh" >/dev/null && SUITES+=("tests/guest/$s")
+		compgen -G "$REPO_DIR/tests/guest/$s/[0-9]*.sh" >/dev/null ||
+			die "no suite '$s': a suite is a folder of numbered tests in tests/guest/"
+		SUITES+=("tests/guest/$s")
 	done
-	return 0
 }
 
 # The guest inputs are the same for every kernel: built once.
@@ -121,11 +124,15 @@ stage_inject() {
 		inject_netdevsim "$1" "$ko"; then
 		return 0
 	fi
-	progress "$(record_get "$1" K_LINE)" netdevsim "FAILED: no netdevsim in this run; the tests that need it will fail"
+	progress "$(record_get "$1" K_LINE)" netdevsim "FAILED: no netdevsim in this run"
+	return 1
 }
 
 # prepare_line LINE OUT: every stage before the boot. A failed stage is
-# recorded in OUT and the line boots no VM; OUT.run names the run's record.
+# recorded in OUT and the line boots no VM, except netdevsim's: its failure
+# is one failed pseudo-test (OUT/prepare-results.txt, which the VM stage
+# adds to the results) and the suites still run. OUT.run names the run's
+# record.
 prepare_line() {
 	local line=$1 out=$2 record run
 	rm -rf "$out" "$out.run"
@@ -143,17 +150,38 @@ prepare_line() {
 		run_down "$run"
 		return 0
 	fi
-	stage_inject "$run"
+	if ! stage_inject "$run"; then
+		echo "FAIL harness/netdevsim" >"$out/prepare-results.txt"
+		mkdir -p "$out/logs/harness"
+		echo "netdevsim was not built or injected for this kernel: see the progress lines" \
+			>"$out/logs/harness/netdevsim.log"
+	fi
 	echo "$run" >"$out.run"
 }
 
 # prepare_all: every line's preparation, in order; OUT.ready marks each
-# as done (prepared or failed).
+# as done (prepared or failed). Should the preparer itself die, every line
+# not yet marked is marked as a failed preparation, so no VM stage waits
+# forever.
 prepare_all() {
 	local line out
+	trap 'mark_unprepared' EXIT
 	for line in "${LINES[@]}"; do
 		out=$(results_dir "$line")
 		prepare_line "$line" "$out" || record_stage_failure "$out" prepare "the output above"
+		touch "$out.ready"
+	done
+	trap - EXIT
+}
+
+# shellcheck disable=SC2317 # run from prepare_all's EXIT trap
+mark_unprepared() {
+	local line out
+	for line in "${LINES[@]}"; do
+		out=$(results_dir "$line")
+		[ -e "$out.ready" ] && continue
+		rm -f "$out.run"
+		record_stage_failure "$out" prepare "the preparer's output above"
 		touch "$out.ready"
 	done
 }
@@ -210,7 +238,7 @@ print_summary() {
 		echo "robustness figures:"
 		for row in "${FIGURES[@]}"; do echo "$row"; done
 	fi
-	echo "mode: $MODE; results: $CACHE_DIR/results/<line>-$MODE/"
+	echo "mode: $MODE; results: $(results_dir '<line>')/"
 	if [ "$TOTAL_SKIP" -gt 0 ]; then
 		echo "$TOTAL_PASS passed, $TOTAL_FAIL failed, $TOTAL_SKIP skipped"
 	else
@@ -222,6 +250,14 @@ main() {
 	local line pids=()
 	parse_args "$@"
 	find_suites
+	# One pipeline run at a time on a machine (they share the cache's
+	# inputs, package and run directories); the next one waits here.
+	mkdir -p "$CACHE_DIR"
+	exec {CHECK_LOCK_FD}>"$CACHE_DIR/check.lock"
+	flock -n "$CHECK_LOCK_FD" || {
+		progress all check "waiting for another tests/host/check.sh on this machine"
+		flock "$CHECK_LOCK_FD"
+	}
 	progress all check "mode $MODE, kernels: ${LINES[*]}, suites: ${SUITES[*]:-none}"
 	mkdir -p "$CACHE_DIR/logs" "$CACHE_DIR/results"
 	build_inputs
@@ -233,8 +269,9 @@ main() {
 		test_line "$line" &
 		pids+=($!)
 	done
-	# On an interrupt, stop every stage (and through them the VMs).
-	trap 'kill "${pids[@]}" 2>/dev/null; exit 130' INT TERM HUP
+	# On an interrupt, stop every stage and what they started (the VM
+	# stage's own trap stops its QEMU).
+	trap 'kill_tree "${pids[@]}"; exit 130' INT TERM HUP
 	wait "${pids[@]}" || true
 	trap - INT TERM HUP
 	for line in "${LINES[@]}"; do count_line "$line"; done

@@ -8,7 +8,7 @@
 
 # shellcheck disable=SC2034 # read by the scripts that source this
 CACHE_DIR=${CLS_BPF_CACHE:-/var/cache/cls-bpf-dkms}
-REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
 HOST_DIR=$REPO_DIR/tests/host
 KERNELS_LIST=$REPO_DIR/tests/kernels.list
 
@@ -77,13 +77,15 @@ record_add() { printf '%s=%q\n' "$2" "$3" >>"$1"; }
 
 # with_root_mounts ROOT CMD...: CMD (on the host) in a mount namespace of
 # its own where ROOT has proc, sys, dev and the shared apt archive cache
-# mounted: nothing stays mounted after it, whatever happens.
+# mounted: nothing stays mounted after it, whatever happens. Such commands
+# run one at a time on a machine: two apt runs on the one archive cache
+# would fail on its lock (a root built while another script installs).
 with_root_mounts() {
 	local root=$1
 	shift
 	mkdir -p "$CACHE_DIR/apt-archives/partial"
 	# shellcheck disable=SC2016 # expanded by the inner bash
-	unshare --mount --propagation private -- bash -c '
+	flock "$CACHE_DIR/apt-archives.lock" unshare --mount --propagation private -- bash -c '
 		root=$1 archives=$2
 		shift 2
 		mount -t proc proc "$root/proc" && mount -t sysfs sys "$root/sys" &&
@@ -118,7 +120,7 @@ overlay_down() {
 	local dir=$1
 	[ -d "$dir" ] || return 0
 	if mountpoint -q "$dir/root"; then umount "$dir/root" || umount -l "$dir/root"; fi
-	if findmnt -rn -o TARGET | grep -q "^$dir/"; then
+	if findmnt -rn -o TARGET | grep "^$dir/" >/dev/null; then
 		die "$dir still has mounts; not removing it"
 	fi
 	rm -rf "$dir"
@@ -144,7 +146,19 @@ run_down() {
 	local dir
 	dir=$(dirname "$1")
 	[ -f "$1" ] || return 0
+	case "$dir" in "$CACHE_DIR"/runs/?*) ;; *) die "run_down: $1 is not a run's record" ;; esac
 	overlay_down "$dir"
+}
+
+# kill_tree PID...: TERM to each process and, first, to its descendants
+# (the VM stage's own trap then stops its QEMU).
+kill_tree() {
+	local pid
+	for pid in "$@"; do
+		# shellcheck disable=SC2046 # one argument per child pid
+		kill_tree $(pgrep -P "$pid")
+		kill -TERM "$pid" 2>/dev/null || true
+	done
 }
 
 # module_dir_in ROOT KREL: the real module directory of KREL inside ROOT

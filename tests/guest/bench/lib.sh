@@ -11,7 +11,7 @@
 . "$(dirname "${BASH_SOURCE[0]}")/../robustness/lib.sh"
 
 BENCH_NL=$ARTIFACTS/bench-nl
-BENCH_TSV=${TEST_OUTDIR:?guest-run.sh sets it}/bench.tsv
+BENCH_TSV=${TEST_OUTDIR:?run.sh sets it}/bench.tsv
 BENCH_ROUNDS=5
 BENCH_PIN=/sys/fs/bpf/bench
 

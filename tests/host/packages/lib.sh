@@ -44,13 +44,17 @@ start_line() {
 	mkdir -p "$OUT"
 	record=$("$HOST_DIR/roots/make-root.sh" "$line") || die "no root for $line"
 	RUN=$(run_up "$line" "pkg-$kind") || die "no run overlay for $line"
+	trap end_line EXIT
 	progress "$line" overlay "a run overlay of the $line root"
 	# shellcheck disable=SC2034 # read by deb.sh and rpm.sh
 	ROOT=$(record_get "$RUN" K_RUN_ROOT) KERNEL=$(record_get "$record" K_KREL)
 	check "$line" overlay "the root holds no cls-bpf (package, dkms, /usr/src)" no_cls_bpf "$ROOT"
 }
 
-end_line() { run_down "$RUN"; }
+end_line() {
+	trap - EXIT
+	run_down "$RUN"
+}
 
 # no_cls_bpf ROOT: dpkg, dkms and /usr/src know nothing of ours.
 no_cls_bpf() {

@@ -49,7 +49,6 @@ install_packages() {
 	install_bpftool "$root" "$root_suite" || return 1
 	install_kernel "$root" "$root_suite" "$kernel_suite" || return 1
 	in_root "$root" sh -c 'command -v dkms && command -v bpftool && command -v tc' || return 1
-	in_root "$root" apt-get clean
 }
 
 # write_record LINE ROOT ROOT_SUITE KERNEL_SUITE: resolve the line once.

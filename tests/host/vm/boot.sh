@@ -131,7 +131,7 @@ main() {
 	vm_boot "$out/console.log" || vm_rc=$?
 	secs=$VM_SECONDS
 	vm_collect "$out"
-	cat "$out/host-results.txt" >>"$out/results.txt" 2>/dev/null || true
+	cat "$out/host-results.txt" "$out/prepare-results.txt" >>"$out/results.txt" 2>/dev/null || true
 	progress "$K_LINE" boot "VM exited with $vm_rc after ${secs}s (init reached at $(cat "$out/init-uptime" 2>/dev/null || echo '?')s uptime)"
 	echo "$secs" >"$out/vm-seconds"
 	complete_results "$out" "$vm_rc"
