@@ -75,32 +75,51 @@ record_add() { printf '%s=%q\n' "$2" "$3" >>"$1"; }
 
 # --- commands inside a root ------------------------------------------------
 
-# with_root_mounts ROOT CMD...: CMD (on the host) in a mount namespace of
-# its own where ROOT has proc, sys, dev and the shared apt archive cache
-# mounted: nothing stays mounted after it, whatever happens. Such commands
-# run one at a time on a machine: two apt runs on the one archive cache
-# would fail on its lock (a root built while another script installs).
-with_root_mounts() {
-	local root=$1
-	shift
-	mkdir -p "$CACHE_DIR/apt-archives/partial"
+# root_exec LOCKED ROOT CMD...: CMD (on the host) in a mount namespace of
+# its own where ROOT has proc, sys and dev mounted: nothing stays mounted
+# after it, whatever happens. LOCKED=1 also mounts the shared apt archive
+# cache and holds its lock: such commands run one at a time on a machine
+# (two apt runs on the one cache would fail on its lock). LOCKED=0 is for
+# long commands that need no apt (a kernel build).
+root_exec() {
+	local locked=$1 root=$2 archives='' lock=()
+	shift 2
+	if [ "$locked" = 1 ]; then
+		archives=$CACHE_DIR/apt-archives
+		mkdir -p "$archives/partial"
+		lock=(flock "$CACHE_DIR/apt-archives.lock")
+	fi
 	# shellcheck disable=SC2016 # expanded by the inner bash
-	flock "$CACHE_DIR/apt-archives.lock" unshare --mount --propagation private -- bash -c '
+	"${lock[@]}" unshare --mount --propagation private -- bash -c '
 		root=$1 archives=$2
 		shift 2
 		mount -t proc proc "$root/proc" && mount -t sysfs sys "$root/sys" &&
-			mount --bind /dev "$root/dev" &&
+			mount --bind /dev "$root/dev" || exit 125
+		if [ -n "$archives" ]; then
 			mount --bind "$archives" "$root/var/cache/apt/archives" || exit 125
-		exec "$@"' _ "$root" "$CACHE_DIR/apt-archives" "$@"
+		fi
+		exec "$@"' _ "$root" "$archives" "$@"
 }
+
+# with_root_mounts ROOT CMD...: root_exec with the apt archive cache.
+with_root_mounts() { root_exec 1 "$@"; }
+
+ROOT_ENV=(env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root DEBIAN_FRONTEND=noninteractive LC_ALL=C)
 
 # in_root ROOT CMD...: CMD chrooted into ROOT with a clean environment (and
 # ROOT's mounts, as with_root_mounts).
 in_root() {
 	local root=$1
 	shift
-	with_root_mounts "$root" chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
-		DEBIAN_FRONTEND=noninteractive LC_ALL=C "$@"
+	root_exec 1 "$root" chroot "$root" "${ROOT_ENV[@]}" "$@"
+}
+
+# in_build_root ROOT CMD...: in_root without the apt archive cache and its
+# lock, for the tens of minutes a kernel build takes.
+in_build_root() {
+	local root=$1
+	shift
+	root_exec 0 "$root" chroot "$root" "${ROOT_ENV[@]}" "$@"
 }
 
 # --- overlays --------------------------------------------------------------

@@ -22,21 +22,6 @@ BUILD_DEPS=(build-essential fakeroot bc bison flex libssl-dev libelf-dev rsync c
 BUILD_IN_ROOT=/var/tmp/cbpf-debug-kernel
 LOCALVERSION=-cbpf-debug
 
-# in_build_root ROOT CMD...: a long build command chrooted into ROOT with
-# proc and dev only: it does not hold the apt archive cache's lock (in_root
-# does) for the tens of minutes a kernel build takes.
-in_build_root() {
-	local root=$1
-	shift
-	# shellcheck disable=SC2016 # expanded by the inner bash
-	unshare --mount --propagation private -- bash -c '
-		root=$1
-		shift
-		mount -t proc proc "$root/proc" && mount --bind /dev "$root/dev" || exit 125
-		exec chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C "$@"' \
-		_ "$root" "$@"
-}
-
 # The linux-source package and version of the line's kernel headers.
 source_of() {
 	local version
