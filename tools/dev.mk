@@ -2,7 +2,7 @@
 # Developer and CI targets, included by the Makefile of a git checkout.
 KERNELS ?=
 
-.PHONY: host-setup lint upstream-diff check stress bench check-build demo deb rpm check-packages
+.PHONY: host-setup lint upstream-diff check stress bench check-build demo deb rpm repo check-packages
 
 # Host tools from the machine's own apt sources (idempotent). The other
 # targets that need host tools run it first; lint only checks for them.
@@ -56,6 +56,12 @@ deb: host-setup
 rpm: host-setup
 	bash tools/build-rpm.sh $(VERSION)
 
-# lintian/rpmlint, then install/upgrade/remove tests in overlays of the roots.
+# A signed apt repository of the current .deb for every supported Debian
+# suite (tools/make-repo.sh): dist/repo/public/, with its throw-away key.
+repo: host-setup
+	bash tools/make-repo.sh
+
+# lintian/rpmlint, the signed repository, install/upgrade/remove and the
+# package's autopkgtest, in overlays (and a tarball) of the roots.
 check-packages: host-setup
 	bash tests/host/packages/check.sh

@@ -7,7 +7,22 @@ set -euo pipefail
 
 HOST_PACKAGES=(qemu-system-x86 qemu-utils debootstrap busybox-static cpio xz-utils zstd
 	kmod shellcheck perl clang llvm libbpf-dev libelf-dev zlib1g-dev libzstd-dev
-	gcc make binutils dpkg-dev debhelper dh-dkms lintian rpm rpmlint)
+	gcc make binutils dpkg-dev debhelper dh-dkms lintian rpm rpmlint
+	reprepro gnupg openssl python3 autopkgtest autodep8 uidmap)
+
+# autopkgtest's unshare backend maps root's subordinate ids (unshare
+# --map-auto): a range for root in /etc/subuid and /etc/subgid.
+SUBID_RANGE=1000000:65536
+
+has_subids() { grep -q '^root:' /etc/subuid 2>/dev/null && grep -q '^root:' /etc/subgid 2>/dev/null; }
+
+add_subids() {
+	local f
+	for f in /etc/subuid /etc/subgid; do
+		grep -q '^root:' "$f" 2>/dev/null || echo "root:$SUBID_RANGE" >>"$f"
+	done
+	echo "host-setup: subordinate ids for root ($SUBID_RANGE) in /etc/subuid, /etc/subgid"
+}
 
 missing_packages() {
 	local p
@@ -21,11 +36,13 @@ main() {
 	local missing
 	[ "${1:-}" != --bench ] || HOST_PACKAGES+=(gnuplot-nox)
 	mapfile -t missing < <(missing_packages)
-	if [ "${#missing[@]}" = 0 ]; then
+	has_subids || [ "${1:-}" = --check ] || add_subids
+	if [ "${#missing[@]}" = 0 ] && has_subids; then
 		echo "host-setup: all host packages present"
 		return 0
 	fi
 	if [ "${1:-}" = --check ]; then
+		has_subids || missing+=("(subordinate ids for root)")
 		echo "host-setup: missing ${missing[*]}: run 'make host-setup'" >&2
 		return 1
 	fi

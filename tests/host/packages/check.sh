@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# make check-packages: the Debian package test on every Debian release of
-# tests/kernels.list and the RPM scriptlet test on bookworm's root, with one
-# total at the end.
-# Usage: check.sh   (DEB_LINES, RPM_LINE override the defaults)
+# make check-packages: the Debian package test (signed repository, install,
+# upgrade, removal) on every Debian release of tests/kernels.list, the
+# package's autopkgtest on bookworm's root and the RPM scriptlet test on
+# bookworm's root, with one total at the end.
+# Usage: check.sh   (DEB_LINES, AUTOPKGTEST_LINES, RPM_LINE override the defaults)
 set -euo pipefail
 # shellcheck source=tests/host/packages/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -27,6 +28,8 @@ main() {
 	local deb_lines=()
 	[ -z "${DEB_LINES:-}" ] || read -r -a deb_lines <<<"$DEB_LINES"
 	run_part "$HOST_DIR/packages/deb.sh" "${deb_lines[@]}"
+	# shellcheck disable=SC2086 # a list of lines
+	run_part "$HOST_DIR/packages/autopkgtest.sh" ${AUTOPKGTEST_LINES:-6.1}
 	run_part "$HOST_DIR/packages/rpm.sh" "${RPM_LINE:-6.1}"
 	summary
 }

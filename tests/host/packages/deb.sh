@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Debian package test: in a run overlay of each kernel line's root, install,
-# extend to a second kernel, skip unusable kernels, upgrade, remove and purge
-# cls-bpf-dkms the way a user does (apt), and check what DKMS and modinfo say.
+# Debian package test: in a run overlay of each kernel line's root, add our
+# signed apt repository (tools/make-repo.sh, served over http), install,
+# extend to a second kernel, skip unusable kernels, upgrade to a newer
+# published version, remove and purge cls-bpf-dkms the way a user does (apt),
+# and check what DKMS and modinfo say (module signature included).
 # Usage: deb.sh [LINE...]   (default: every line of tests/kernels.list whose
 # root suite is not already tested: 5.10 6.1 6.12 7.2)
 set -euo pipefail
@@ -9,6 +11,9 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 WORK=$PKGTEST_DIR/deb
+REPO=$WORK/repo
+KEYRING=/etc/apt/keyrings/cls-bpf-dkms.gpg
+SOURCES=/etc/apt/sources.list.d/cls-bpf-dkms.sources
 
 # build_debs: the current version and a bumped one for the upgrade test.
 build_debs() {
@@ -22,6 +27,42 @@ build_debs() {
 	for v in "$V1" "$V2"; do
 		[ -f "$WORK/cls-bpf-dkms_${v}_all.deb" ] || die "no .deb for $v in $WORK"
 	done
+	publish "$WORK/cls-bpf-dkms_${V1}_all.deb" || die "no repository: $WORK/repo.log"
+	make_other_key
+}
+
+# publish DEB: DEB in every suite of the signed repository (replacing the
+# version there).
+publish() { APT_REPO=$REPO "$REPO_DIR/tools/make-repo.sh" "$1" >>"$WORK/repo.log" 2>&1; }
+
+# serve_repo: the repository's public part over http on a free local port,
+# at $REPO_URL until the script exits.
+serve_repo() {
+	local port=
+	python3 -u -m http.server --bind 127.0.0.1 --directory "$REPO/public" 0 >"$WORK/http.log" 2>&1 &
+	HTTP_PID=$!
+	at_exit stop_repo_server
+	for _ in $(seq 50); do
+		port=$(sed -n 's/^Serving HTTP on 127.0.0.1 port \([0-9]*\).*/\1/p' "$WORK/http.log")
+		[ -z "$port" ] || break
+		sleep 0.2
+	done
+	[ -n "$port" ] || die "the repository's http server did not start: $WORK/http.log"
+	REPO_URL=http://127.0.0.1:$port/
+	progress all repo "signed repository ($(tail -n 1 "$WORK/repo.log" | sed 's/.*signed by/key/')) at $REPO_URL"
+}
+
+stop_repo_server() { [ -z "${HTTP_PID:-}" ] || kill "$HTTP_PID" 2>/dev/null; }
+
+# A key that did not sign the repository, for the refusal check.
+make_other_key() {
+	GNUPGHOME=$WORK/other-gnupg
+	mkdir -m 700 "$GNUPGHOME"
+	GNUPGHOME=$GNUPGHOME gpg --batch --quiet --pinentry-mode loopback --passphrase '' \
+		--quick-gen-key "not the repository key <other@cls-bpf-dkms.invalid>" ed25519 sign 1d 2>/dev/null
+	GNUPGHOME=$GNUPGHOME gpg --batch --export >"$WORK/other-key.gpg" 2>/dev/null
+	GNUPGHOME=$GNUPGHOME gpgconf --kill gpg-agent
+	[ -s "$WORK/other-key.gpg" ] || die "no second key in $WORK/other-key.gpg"
 }
 
 # lintian (bookworm's, on the host) on the source and binary packages:
@@ -41,6 +82,39 @@ apt_in() {
 	local root=$1
 	shift
 	in_root "$root" apt-get -y -q -o Dpkg::Use-Pty=0 "$@"
+}
+
+# add_source ROOT SUITE KEY: our repository in ROOT's sources (deb822, as
+# sources.list(5) recommends), trusted through KEY only (Signed-By).
+add_source() {
+	local root=$1 suite=$2 key=$3
+	mkdir -p "$root${KEYRING%/*}"
+	install -m 644 "$key" "$root$KEYRING"
+	printf 'Types: deb\nURIs: %s\nSuites: %s\nComponents: main\nSigned-By: %s\n' \
+		"$REPO_URL" "$suite" "$KEYRING" >"$root$SOURCES"
+}
+
+# apt_ours ROOT ARGS...: apt-get with our source only. Updates keep the
+# root's Debian lists as the root was built and an upgrade sees no Debian
+# package, so the test does not depend on what the archive holds today.
+apt_ours() {
+	local root=$1
+	shift
+	apt_in "$root" -o Dir::Etc::SourceList="$SOURCES" -o Dir::Etc::SourceParts=/dev/null \
+		-o APT::Get::List-Cleanup=0 "$@"
+}
+
+# candidate_from_repo ROOT SUITE VERSION: apt's candidate is VERSION from us.
+candidate_from_repo() {
+	in_root "$1" apt-cache madison cls-bpf-dkms | tr -s ' ' |
+		grep -qF " $3 | ${REPO_URL%/} $2/main amd64 Packages"
+}
+
+# refused_unsigned LOG ROOT: apt-get update failed on our repository's
+# signature and apt has no cls-bpf-dkms to install.
+refused_unsigned() {
+	grep -qE "NO_PUBKEY|is not signed|signature" "$1" &&
+		! in_root "$2" apt-cache madison cls-bpf-dkms | grep -q cls-bpf-dkms
 }
 
 # A clean dpkg state: nothing half-installed, our package "ii" or absent.
@@ -99,14 +173,55 @@ second_headers() {
 	return 1
 }
 
+stage_repo() {
+	local line=$1 root=$2 suite=$3 out=$4 rc=0
+	progress "$line" repo "$REPO_URL $suite, Signed-By a key that did not sign it"
+	add_source "$root" "$suite" "$WORK/other-key.gpg"
+	apt_ours "$root" update >"$out/repo-wrong-key.log" 2>&1 || rc=$?
+	check "$line" repo "apt-get update refuses the repository signed by another key (rc $rc)" \
+		test "$rc" != 0
+	check "$line" repo "no cls-bpf-dkms from a repository apt cannot verify" \
+		refused_unsigned "$out/repo-wrong-key.log" "$root"
+	progress "$line" repo "$REPO_URL $suite, Signed-By the repository's key"
+	add_source "$root" "$suite" "$REPO/public/cls-bpf-dkms.gpg"
+	apt_ours "$root" update >"$out/repo.log" 2>&1 || true
+	check "$line" repo "apt-get update: candidate $V1 from $REPO_URL $suite" \
+		candidate_from_repo "$root" "$suite" "$V1"
+}
+
+# signed_as_dkms_does ROOT KERNEL: where the root's dkms signs modules (it
+# knows mok_signing_key: dkms 3), our module is signed by the key dkms made,
+# /var/lib/dkms/mok.pub; where it does not (dkms 2.8), it is unsigned.
+signed_as_dkms_does() {
+	local root=$1 kernel=$2 path signer sig_key serial
+	path=$(in_root "$root" modinfo -k "$kernel" -n cls_bpf) || return 1
+	signer=$(in_root "$root" modinfo -F signer "$path")
+	if ! grep -q mok_signing_key "$root/usr/sbin/dkms"; then
+		[ -z "$signer" ]
+		return
+	fi
+	[ "$signer" = "DKMS module signing key" ] || return 1
+	sig_key=$(in_root "$root" modinfo -F sig_key "$path" | tr -d ':')
+	serial=$(openssl x509 -inform DER -in "$root/var/lib/dkms/mok.pub" -noout -serial) || return 1
+	[ -n "$sig_key" ] && [ "${serial#serial=}" = "${sig_key^^}" ]
+}
+
+signing_message() {
+	if grep -q mok_signing_key "$1/usr/sbin/dkms"; then
+		echo "module signed by the dkms key (modinfo signer, sig_key = /var/lib/dkms/mok.pub serial)"
+	else
+		echo "module unsigned: this release's dkms does not sign modules"
+	fi
+}
+
 stage_install() {
 	local line=$1 root=$2 kernel=$3 out=$4
 	add_fake_kernels "$root" "$kernel"
-	cp "$WORK/cls-bpf-dkms_${V1}_all.deb" "$WORK/cls-bpf-dkms_${V2}_all.deb" "$root/tmp/"
-	progress "$line" install "apt install ./cls-bpf-dkms_${V1}_all.deb"
-	apt_in "$root" install "./tmp/cls-bpf-dkms_${V1}_all.deb" >"$out/install.log" 2>&1 || true
+	progress "$line" install "apt-get install cls-bpf-dkms (from the repository)"
+	apt_in "$root" install cls-bpf-dkms >"$out/install.log" 2>&1 || true
 	check "$line" install "dpkg state clean (ii, dpkg --audit empty)" dpkg_clean "$root" installed
 	check "$line" install "$NAME/$V1 installed for $kernel (updates/dkms)" installed_for "$root" "$V1" "$kernel"
+	check "$line" sign "$(signing_message "$root")" signed_as_dkms_does "$root" "$kernel"
 	check "$line" skip "no headers: $NOHDR skipped with a message" \
 		grep -q "skipping kernel $NOHDR: its headers are not installed" "$out/install.log"
 	check "$line" skip "CONFIG_NET_CLS_BPF=y: $BUILTIN skipped with a message" \
@@ -133,8 +248,8 @@ stage_upgrade() {
 	local line=$1 root=$2 kernel=$3 out=$4 kernels=$3
 	[ -z "${KERNEL2:-}" ] || kernels="$kernel $KERNEL2"
 	install_window_probe "$root" "$kernels"
-	progress "$line" upgrade "apt install ./cls-bpf-dkms_${V2}_all.deb (from $V1)"
-	apt_in "$root" install "./tmp/cls-bpf-dkms_${V2}_all.deb" >"$out/upgrade.log" 2>&1 || true
+	progress "$line" upgrade "$V2 published; apt-get update, apt-get upgrade (from $V1)"
+	{ apt_ours "$root" update && apt_ours "$root" upgrade; } >"$out/upgrade.log" 2>&1 || true
 	remove_window_probe "$root"
 	cp "$root/tmp/dkms-window.log" "$out/dkms-window.log"
 	check "$line" upgrade "dpkg state clean" dpkg_clean "$root" installed
@@ -162,8 +277,11 @@ test_line() {
 	start_line deb "$line"
 	root=$ROOT kernel=$KERNEL out=$OUT
 	KERNEL2=
+	publish "$WORK/cls-bpf-dkms_${V1}_all.deb" || die "cannot publish $V1: $WORK/repo.log"
+	stage_repo "$line" "$root" "$(record_get "$RUN" K_ROOT_SUITE)" "$out"
 	stage_install "$line" "$root" "$kernel" "$out"
 	stage_second_kernel "$line" "$root" "$kernel" "$out"
+	publish "$WORK/cls-bpf-dkms_${V2}_all.deb" || die "cannot publish $V2: $WORK/repo.log"
 	stage_upgrade "$line" "$root" "$kernel" "$out"
 	stage_remove "$line" "$root" "$kernel" "$out"
 	end_line
@@ -177,6 +295,7 @@ main() {
 	flock 8
 	progress all build "cls-bpf-dkms .debs (current and bumped version)"
 	build_debs
+	serve_repo
 	check all lintian "lintian --pedantic: no errors or warnings" lint_debs
 	for line in "${lines[@]}"; do
 		test_line "$line"

@@ -34,6 +34,17 @@ cls_bpf_package_present() {
 	esac
 }
 
+# On exit, whatever happens: the run overlay of start_line, then each
+# function a test registered with at_exit FUNCTION.
+AT_EXIT=()
+at_exit() { AT_EXIT+=("$1"); }
+on_exit() {
+	local f
+	end_line
+	for f in "${AT_EXIT[@]}"; do "$f" || true; done
+}
+trap on_exit EXIT
+
 # start_line KIND LINE: an empty results directory in $OUT and a run overlay
 # of LINE's root (its record in $RUN) in $ROOT; $KERNEL is the root's
 # kernel. The caller ends with end_line.
@@ -44,7 +55,6 @@ start_line() {
 	mkdir -p "$OUT"
 	record=$("$HOST_DIR/roots/make-root.sh" "$line") || die "no root for $line"
 	RUN=$(run_up "$line" "pkg-$kind") || die "no run overlay for $line"
-	trap end_line EXIT
 	progress "$line" overlay "a run overlay of the $line root"
 	# shellcheck disable=SC2034 # read by deb.sh and rpm.sh
 	ROOT=$(record_get "$RUN" K_RUN_ROOT) KERNEL=$(record_get "$record" K_KREL)
@@ -52,8 +62,9 @@ start_line() {
 }
 
 end_line() {
-	trap - EXIT
+	[ -n "${RUN:-}" ] || return 0
 	run_down "$RUN"
+	RUN=
 }
 
 # no_cls_bpf ROOT: dpkg, dkms and /usr/src know nothing of ours.
