@@ -2,7 +2,7 @@
 # Developer and CI targets, included by the Makefile of a git checkout.
 KERNELS ?=
 
-.PHONY: host-setup lint upstream-diff check stress bench check-build demo deb rpm repo check-packages
+.PHONY: host-setup lint upstream-diff check stress bench check-build demo deb rpm repo check-packages check-kernel-upgrade
 
 # Host tools from the machine's own apt sources (idempotent). The other
 # targets that need host tools run it first; lint only checks for them.
@@ -28,10 +28,14 @@ check-build: host-setup
 	bash tests/host/build/matrix.sh $(KERNELS)
 
 # The whole test matrix (what CI runs): lint, then one pipeline per kernel
-# (root, overlay, build, netdevsim, VM with the suites; tests/host/check.sh).
+# (root, overlay, build, netdevsim, VM with the suites; tests/host/check.sh),
+# then the booted kernel upgrade on two lines (those of KERNELS among them).
+KERNEL_UPGRADE_LINES := 5.10 6.1
+check_upgrade_lines = $(if $(KERNELS),$(filter $(KERNEL_UPGRADE_LINES),$(KERNELS)),$(KERNEL_UPGRADE_LINES))
 check: host-setup
 	$(MAKE) --no-print-directory lint
 	bash tests/host/check.sh $(KERNELS)
+	$(if $(check_upgrade_lines),bash tests/host/packages/kernel-upgrade.sh $(check_upgrade_lines))
 
 # The robustness suite at full size (100,000+ fuzz requests, 10,000
 # replaces, 4 x 10,000 concurrent operations per kernel), from a new seed.
@@ -65,3 +69,9 @@ repo: host-setup
 # package's autopkgtest, in overlays (and a tarball) of the roots.
 check-packages: host-setup
 	bash tests/host/packages/check.sh
+
+# Kernel upgrade, booted (default lines 5.10 6.1), as in make check, plus a
+# newer package installed with apt inside the VM while a filter holds the
+# module (dkms compiles under TCG: slow) and the next boot.
+check-kernel-upgrade: host-setup
+	bash tests/host/packages/kernel-upgrade.sh --package-upgrade $(KERNELS)

@@ -18,13 +18,18 @@ suites() {
 	awk '!/^#/ && NF { print $2; print $3 }' "$REPO_DIR/tests/kernels.list" | awk '!seen[$0]++'
 }
 
-# The key's fingerprint, generating the key on first use.
+# The key's fingerprint, generating the key on first use (and again once it
+# has expired).
 signing_key() {
+	if [ -d "$GNUPGHOME" ] &&
+		gpg --batch --with-colons --list-secret-keys 2>/dev/null | grep -q '^sec:e:'; then
+		rm -rf "$GNUPGHOME"
+	fi
 	if [ ! -d "$GNUPGHOME" ]; then
 		mkdir -p "$APT_REPO"
 		mkdir -m 700 "$GNUPGHOME"
 		gpg --batch --quiet --pinentry-mode loopback --passphrase '' \
-			--quick-gen-key "$KEY_NAME" rsa3072 sign 1y 2>/dev/null ||
+			--quick-gen-key "$KEY_NAME" rsa3072 sign 2y 2>/dev/null ||
 			{ echo "make-repo: no key generated in $GNUPGHOME" >&2; return 1; }
 	fi
 	gpg --batch --with-colons --list-secret-keys 2>/dev/null | awk -F: '/^fpr:/ { print $10; exit }'
@@ -50,9 +55,9 @@ main() {
 		debs=("$REPO_DIR/dist/cls-bpf-dkms_$(make -s -C "$REPO_DIR" version)_all.deb")
 	fi
 	mkdir -p "$APT_REPO/public"
+	trap 'gpgconf --kill all' EXIT
 	fpr=$(signing_key)
 	[ -n "$fpr" ] || { echo "make-repo: no signing key in $GNUPGHOME" >&2; exit 1; }
-	trap 'gpgconf --kill gpg-agent' EXIT
 	write_conf "$fpr"
 	gpg --batch --export "$fpr" >"$APT_REPO/public/cls-bpf-dkms.gpg"
 	reprepro_ export

@@ -11,17 +11,24 @@ HOST_PACKAGES=(qemu-system-x86 qemu-utils debootstrap busybox-static cpio xz-uti
 	reprepro gnupg openssl python3 autopkgtest autodep8 uidmap)
 
 # autopkgtest's unshare backend maps root's subordinate ids (unshare
-# --map-auto): a range for root in /etc/subuid and /etc/subgid.
-SUBID_RANGE=1000000:65536
-
+# --map-auto, util-linux 2.38 as in bookworm): a range of 65536 for root in
+# /etc/subuid and /etc/subgid, after every range already there.
 has_subids() { grep -q '^root:' /etc/subuid 2>/dev/null && grep -q '^root:' /etc/subgid 2>/dev/null; }
 
+# free_range FILE: "START:65536" past the highest range in FILE (at least 1000000).
+free_range() {
+	awk -F: 'BEGIN { end = 1000000 } NF == 3 && $2 + $3 > end { end = $2 + $3 }
+		END { printf "%d:65536\n", end }' "$1" 2>/dev/null || echo 1000000:65536
+}
+
 add_subids() {
-	local f
+	local f range
 	for f in /etc/subuid /etc/subgid; do
-		grep -q '^root:' "$f" 2>/dev/null || echo "root:$SUBID_RANGE" >>"$f"
+		grep -q '^root:' "$f" 2>/dev/null && continue
+		range=$(free_range "$f")
+		echo "root:$range" >>"$f"
+		echo "host-setup: subordinate ids for root ($range) in $f"
 	done
-	echo "host-setup: subordinate ids for root ($SUBID_RANGE) in /etc/subuid, /etc/subgid"
 }
 
 missing_packages() {

@@ -5,7 +5,8 @@
 # dkms build and install for every kernel with headers). The test breaks its
 # testbed, which autopkgtest allows only on a backend that can revert, so it
 # runs on the unshare backend from a tarball of the line's root.
-# Usage: autopkgtest.sh [LINE...]   (default: 6.1)
+# Usage: autopkgtest.sh [LINE...]   (default: 6.1; lines whose dkms is 3.x,
+# the first with a per-kernel summary in dkms-autopkgtest)
 set -euo pipefail
 # shellcheck source=tests/host/packages/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -22,8 +23,11 @@ root_tarball() {
 	if [ ! -s "$tarball" ] || [ "$record" -nt "$tarball" ]; then
 		progress "$line" tarball "a tarball of the root for autopkgtest-virt-unshare" >&2
 		mkdir -p "${tarball%/*}"
-		tar --numeric-owner -C "$root" -c . | zstd -q -T0 -3 -o "$tarball.new" -f &&
-			mv "$tarball.new" "$tarball" || return 1
+		if ! tar --numeric-owner -C "$root" -c . | zstd -q -T0 -3 -o "$tarball.new" -f; then
+			rm -f "$tarball.new"
+			return 1
+		fi
+		mv "$tarball.new" "$tarball"
 	fi
 	echo "$tarball"
 }
@@ -31,9 +35,11 @@ root_tarball() {
 passed_status() { [ "$1" = 0 ] || [ "$1" = 8 ]; }
 
 # passed SUMMARY LOG KERNEL: autopkgtest's summary has the one test, passed,
-# and dkms-autopkgtest's own summary passes our build for KERNEL.
+# and dkms-autopkgtest's own summary passes our build for KERNEL ("I: PASS
+# KERNEL" from dkms 3.0, "I: PASS cls-bpf/VERSION KERNEL" from 3.2).
 passed() {
-	[ "$(wc -l <"$1")" = 1 ] && grep -qE '^dkms-autopkgtest +PASS' "$1" && grep -qx "I: PASS $3" "$2"
+	[ "$(wc -l <"$1")" = 1 ] && grep -qE '^dkms-autopkgtest +PASS' "$1" &&
+		grep -qxE "I: PASS ($NAME/$V )?$3" "$2"
 }
 
 test_line() {
@@ -45,9 +51,16 @@ test_line() {
 	record=$(record_file "$line")
 	suite=$(record_get "$record" K_ROOT_SUITE) kernel=$(record_get "$record" K_KREL)
 	progress "$line" autopkgtest "autopkgtest cls-bpf-dkms_$V.dsc -- unshare ($suite root)"
-	autopkgtest --output-dir "$out/out" "$WORK/cls-bpf-dkms_$V.dsc" \
+	# The testbed installs the test's dependencies from the archive: its
+	# lists first, so that it fetches what the archive holds today. The
+	# unshare backend unpacks the root under TMPDIR (in the cache, not /tmp).
+	rm -rf "$CACHE_DIR/autopkgtest/tmp"
+	mkdir -p "$CACHE_DIR/autopkgtest/tmp"
+	TMPDIR=$CACHE_DIR/autopkgtest/tmp autopkgtest --output-dir "$out/out" \
+		--setup-commands='apt-get update' "$WORK/cls-bpf-dkms_$V.dsc" \
 		"$WORK/cls-bpf-dkms_${V}_all.deb" -- unshare --release "$suite" --arch amd64 \
 		--tarball "$tarball" >"$out/autopkgtest.log" 2>&1 || rc=$?
+	rm -rf "$CACHE_DIR/autopkgtest/tmp"
 	# 8: "all non-superficial tests were skipped": autodep8 declares this
 	# test superficial, so 8 is how autopkgtest ends when it passes.
 	check "$line" autopkgtest "autopkgtest exit status 0 or 8 (got $rc)" passed_status "$rc"

@@ -28,6 +28,8 @@ build_debs() {
 		[ -f "$WORK/cls-bpf-dkms_${v}_all.deb" ] || die "no .deb for $v in $WORK"
 	done
 	publish "$WORK/cls-bpf-dkms_${V1}_all.deb" || die "no repository: $WORK/repo.log"
+	REPO_FPR=$(sed -n 's/.* signed by \([0-9A-F]*\)$/\1/p' "$WORK/repo.log" | tail -n 1)
+	[ -n "$REPO_FPR" ] || die "no repository key fingerprint in $WORK/repo.log"
 	make_other_key
 }
 
@@ -54,14 +56,17 @@ serve_repo() {
 
 stop_repo_server() { [ -z "${HTTP_PID:-}" ] || kill "$HTTP_PID" 2>/dev/null; }
 
+OTHER_GNUPG=$WORK/other-gnupg
+stop_other_agent() { GNUPGHOME=$OTHER_GNUPG gpgconf --kill all 2>/dev/null; }
+
 # A key that did not sign the repository, for the refusal check.
 make_other_key() {
-	GNUPGHOME=$WORK/other-gnupg
-	mkdir -m 700 "$GNUPGHOME"
-	GNUPGHOME=$GNUPGHOME gpg --batch --quiet --pinentry-mode loopback --passphrase '' \
+	mkdir -m 700 "$OTHER_GNUPG"
+	at_exit stop_other_agent
+	GNUPGHOME=$OTHER_GNUPG gpg --batch --quiet --pinentry-mode loopback --passphrase '' \
 		--quick-gen-key "not the repository key <other@cls-bpf-dkms.invalid>" ed25519 sign 1d 2>/dev/null
-	GNUPGHOME=$GNUPGHOME gpg --batch --export >"$WORK/other-key.gpg" 2>/dev/null
-	GNUPGHOME=$GNUPGHOME gpgconf --kill gpg-agent
+	GNUPGHOME=$OTHER_GNUPG gpg --batch --export >"$WORK/other-key.gpg" 2>/dev/null
+	stop_other_agent
 	[ -s "$WORK/other-key.gpg" ] || die "no second key in $WORK/other-key.gpg"
 }
 
@@ -77,12 +82,6 @@ lint_debs() {
 # The first line of each root suite: every Debian release the package is
 # installed on once (sid's kernel line, not experimental's).
 one_line_per_root_suite() { awk '!/^#/ && NF && !seen[$2]++ { print $1 }' "$KERNELS_LIST"; }
-
-apt_in() {
-	local root=$1
-	shift
-	in_root "$root" apt-get -y -q -o Dpkg::Use-Pty=0 "$@"
-}
 
 # add_source ROOT SUITE KEY: our repository in ROOT's sources (deb822, as
 # sources.list(5) recommends), trusted through KEY only (Signed-By).
@@ -104,17 +103,20 @@ apt_ours() {
 		-o APT::Get::List-Cleanup=0 "$@"
 }
 
-# candidate_from_repo ROOT SUITE VERSION: apt's candidate is VERSION from us.
+# candidate_from_repo ROOT VERSION: apt's candidate is VERSION, and our
+# repository is where it comes from.
 candidate_from_repo() {
-	in_root "$1" apt-cache madison cls-bpf-dkms | tr -s ' ' |
-		grep -qF " $3 | ${REPO_URL%/} $2/main amd64 Packages"
+	local policy
+	policy=$(in_root "$1" apt-cache policy cls-bpf-dkms) || return 1
+	grep -qx "  Candidate: $2" <<<"$policy" && grep -qF "${REPO_URL%/}" <<<"$policy"
 }
 
-# refused_unsigned LOG ROOT: apt-get update failed on our repository's
-# signature and apt has no cls-bpf-dkms to install.
+# refused_unsigned LOG ROOT: apt-get update failed because it lacks our
+# repository's key (gpgv: "NO_PUBKEY <key id>", sqv: "Missing key <fpr>"),
+# and apt has no cls-bpf-dkms to install.
 refused_unsigned() {
-	grep -qE "NO_PUBKEY|is not signed|signature" "$1" &&
-		! in_root "$2" apt-cache madison cls-bpf-dkms | grep -q cls-bpf-dkms
+	grep -qE "NO_PUBKEY ${REPO_FPR: -16}|Missing key $REPO_FPR" "$1" &&
+		! in_root "$2" apt-cache policy cls-bpf-dkms | grep -q 'Candidate: [0-9]'
 }
 
 # A clean dpkg state: nothing half-installed, our package "ii" or absent.
@@ -186,7 +188,7 @@ stage_repo() {
 	add_source "$root" "$suite" "$REPO/public/cls-bpf-dkms.gpg"
 	apt_ours "$root" update >"$out/repo.log" 2>&1 || true
 	check "$line" repo "apt-get update: candidate $V1 from $REPO_URL $suite" \
-		candidate_from_repo "$root" "$suite" "$V1"
+		candidate_from_repo "$root" "$V1"
 }
 
 # signed_as_dkms_does ROOT KERNEL: where the root's dkms signs modules (it
@@ -197,7 +199,7 @@ signed_as_dkms_does() {
 	path=$(in_root "$root" modinfo -k "$kernel" -n cls_bpf) || return 1
 	signer=$(in_root "$root" modinfo -F signer "$path")
 	if ! grep -q mok_signing_key "$root/usr/sbin/dkms"; then
-		[ -z "$signer" ]
+		[ -z "$signer" ] && [ -z "$(in_root "$root" modinfo -F sig_id "$path")" ]
 		return
 	fi
 	[ "$signer" = "DKMS module signing key" ] || return 1
@@ -259,6 +261,7 @@ stage_upgrade() {
 	done
 	check "$line" upgrade "$NAME/$V1 gone from DKMS" test ! -e "$root/var/lib/dkms/$NAME/$V1"
 	check "$line" upgrade "no window without the module (dkms-window.log)" no_window "$root" "$V1" "$V2"
+	check "$line" sign "$V2: $(signing_message "$root")" signed_as_dkms_does "$root" "$kernel"
 }
 
 stage_remove() {

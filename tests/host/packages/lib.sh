@@ -22,6 +22,13 @@ check() {
 	if "$@"; then pass "$line" "$stage" "$message"; else fail "$line" "$stage" "$message"; fi
 }
 
+# apt_in ROOT ARGS...: apt-get in ROOT, unattended.
+apt_in() {
+	local root=$1
+	shift
+	in_root "$root" apt-get -y -q -o Dpkg::Use-Pty=0 "$@"
+}
+
 # cls_bpf_package_present ROOT: dpkg has cls-bpf-dkms in ROOT in any state
 # but purged (installed, half-installed, config files left...).
 cls_bpf_package_present() {
@@ -34,14 +41,14 @@ cls_bpf_package_present() {
 	esac
 }
 
-# On exit, whatever happens: the run overlay of start_line, then each
-# function a test registered with at_exit FUNCTION.
+# On exit, whatever happens: each function a test registered with at_exit
+# FUNCTION, then the run overlay of start_line.
 AT_EXIT=()
 at_exit() { AT_EXIT+=("$1"); }
 on_exit() {
 	local f
-	end_line
 	for f in "${AT_EXIT[@]}"; do "$f" || true; done
+	(end_line) || true
 }
 trap on_exit EXIT
 

@@ -20,7 +20,7 @@ VM_CMDLINE="console=ttyS0 panic=-1 $VM_DEBUG_CMDLINE ${VM_CMDLINE_EXTRA:-}"
 # vCPUs such a kernel hangs bringing up the second one: use VM_SMP=1.
 
 # The package's version (what /sys/module/cls_bpf/version must say).
-vm_expected_version() { make -s -C "$REPO_DIR" version; }
+vm_expected_version() { echo "${VM_EXPECTED_VERSION:-$(make -s -C "$REPO_DIR" version)}"; }
 
 # vm_stage RUN_ROOT INPUTS: the guest tree (tests/guest), the guest inputs
 # (tests/host/inputs/build.sh's OUTDIR) and an empty results dir, into the
