@@ -18,12 +18,7 @@ SOURCES=/etc/apt/sources.list.d/cls-bpf-dkms.sources
 # build_debs: the current version and a bumped one for the upgrade test.
 build_debs() {
 	local v
-	rm -rf "$WORK"
-	mkdir -p "$WORK"
-	DIST_DIR=$WORK "$REPO_DIR/tools/build-deb.sh" >/dev/null
-	V1=$(make -s -C "$REPO_DIR" version)
-	V2=$V1.1
-	DIST_DIR=$WORK "$REPO_DIR/tools/build-deb.sh" "$V2" >/dev/null
+	build_two_versions build-deb.sh
 	for v in "$V1" "$V2"; do
 		[ -f "$WORK/cls-bpf-dkms_${v}_all.deb" ] || die "no .deb for $v in $WORK"
 	done

@@ -21,12 +21,7 @@ WORK=$PKGTEST_DIR/kernel-upgrade
 GUEST_DEB_DIR=/opt/cls-bpf-upgrade
 
 build_inputs() {
-	rm -rf "$WORK"
-	mkdir -p "$WORK"
-	V1=$(make -s -C "$REPO_DIR" version)
-	V2=$V1.1
-	DIST_DIR=$WORK "$REPO_DIR/tools/build-deb.sh" >/dev/null
-	DIST_DIR=$WORK "$REPO_DIR/tools/build-deb.sh" "$V2" >/dev/null
+	build_two_versions build-deb.sh
 	"$HOST_DIR/inputs/build.sh" "$WORK/inputs" >"$WORK/inputs.log" 2>&1 ||
 		die "guest inputs not built: $WORK/inputs.log"
 }

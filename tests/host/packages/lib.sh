@@ -22,6 +22,18 @@ check() {
 	if "$@"; then pass "$line" "$stage" "$message"; else fail "$line" "$stage" "$message"; fi
 }
 
+# build_two_versions TOOL: an empty $WORK with the packages tools/TOOL
+# builds (build-deb.sh, build-rpm.sh) at the current version ($V1) and at a
+# bumped one ($V2), for the upgrade tests.
+build_two_versions() {
+	rm -rf "$WORK"
+	mkdir -p "$WORK"
+	V1=$(make -s -C "$REPO_DIR" version)
+	V2=$V1.1
+	DIST_DIR=$WORK "$REPO_DIR/tools/$1" >/dev/null
+	DIST_DIR=$WORK "$REPO_DIR/tools/$1" "$V2" >/dev/null
+}
+
 # apt_in ROOT ARGS...: apt-get in ROOT, unattended.
 apt_in() {
 	local root=$1

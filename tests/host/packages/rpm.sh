@@ -12,12 +12,7 @@ set -euo pipefail
 WORK=$PKGTEST_DIR/rpm
 
 build_rpms() {
-	rm -rf "$WORK"
-	mkdir -p "$WORK"
-	V1=$(make -s -C "$REPO_DIR" version)
-	V2=$V1.1
-	DIST_DIR=$WORK "$REPO_DIR/tools/build-rpm.sh" >/dev/null
-	DIST_DIR=$WORK "$REPO_DIR/tools/build-rpm.sh" "$V2" >/dev/null
+	build_two_versions build-rpm.sh
 	RPM1=$(find "$WORK" -name "dkms-cls-bpf-$V1-*.noarch.rpm")
 	RPM2=$(find "$WORK" -name "dkms-cls-bpf-$V2-*.noarch.rpm")
 	if [ ! -f "$RPM1" ] || [ ! -f "$RPM2" ]; then die "RPMs not built in $WORK"; fi
