@@ -39,7 +39,7 @@ passed_status() { [ "$1" = 0 ] || [ "$1" = 8 ]; }
 # KERNEL" from dkms 3.0, "I: PASS cls-bpf/VERSION KERNEL" from 3.2).
 passed() {
 	[ "$(wc -l <"$1")" = 1 ] && grep -qE '^dkms-autopkgtest +PASS' "$1" &&
-		grep -qxE "I: PASS ($NAME/$V )?$3" "$2"
+		grep -qxF -e "I: PASS $3" -e "I: PASS $NAME/$V $3" "$2"
 }
 
 test_line() {
