@@ -15,7 +15,6 @@ KREL=$(uname -r)
 DEV=cbu0
 
 loaded_version() { cat /sys/module/cls_bpf/version 2>/dev/null || echo none; }
-module_loaded() { [ -d /sys/module/cls_bpf ]; }
 
 # A dummy device with clsact and one cBPF filter (accept all): the first
 # filter of kind bpf autoloads whichever cls_bpf modprobe finds.
@@ -27,9 +26,6 @@ add_filter() {
 }
 
 del_filter() { ip link del "$DEV"; }
-
-# unload_eventually: rmmod once the filter's deferred teardown is done.
-unload_eventually() { wait_until 60 rmmod cls_bpf 2>/dev/null; }
 
 # on_disk: the module modinfo resolves for the running kernel: ours, under
 # updates/dkms, with version $1.

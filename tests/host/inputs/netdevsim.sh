@@ -10,21 +10,12 @@
 set -euo pipefail
 # shellcheck source=tests/host/lib.sh
 . "$(dirname "$0")/../lib.sh"
+# shellcheck source=tests/host/roots/linux-source.sh
+. "$HOST_DIR/roots/linux-source.sh"
 
 # Bump when the build recipe changes so cached modules are rebuilt.
 RECIPE_VERSION=1
 BUILD_DIR_IN_ROOT=/var/tmp/cls-bpf-netdevsim
-
-# "linux-source-6.1 6.1.192-2": the source package matching the kernel.
-source_package() {
-	local root=$1 krel=$2 version
-	# shellcheck disable=SC2016 # a dpkg-query format
-	version=$(in_root "$root" dpkg-query -W -f '${source:Version}' "linux-headers-$krel") ||
-		die "linux-headers-$krel is not installed in $root"
-	[ -n "$version" ] || die "cannot tell the source version of linux-headers-$krel"
-	# 6.1.192-2 -> 6.1; 7.3~rc7-1~exp1 -> 7.3
-	printf 'linux-source-%s %s\n' "$(printf '%s' "$version" | sed -E 's/^([0-9]+\.[0-9]+).*/\1/')" "$version"
-}
 
 # Download linux-source-X=VERSION with the chroot's own apt (its sources
 # carry the suite and its security updates) into $CACHE_DIR/src.
@@ -176,7 +167,7 @@ main() {
 	exec 3>&1 1>&2
 	load_record "$record"
 	line=$K_LINE krel=$K_KREL
-	read -r pkg version < <(source_package "$K_ROOT" "$krel")
+	read -r pkg version < <(linux_source_of "$K_ROOT" "$krel")
 	cache=$CACHE_DIR/netdevsim/ko/$krel
 	stamp="recipe=$RECIPE_VERSION source=$pkg=$version"
 	mkdir -p "$cache"

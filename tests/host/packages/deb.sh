@@ -189,11 +189,13 @@ stage_repo() {
 # signed_as_dkms_does ROOT KERNEL: where the root's dkms signs modules (it
 # knows mok_signing_key: dkms 3), our module is signed by the key dkms made,
 # /var/lib/dkms/mok.pub; where it does not (dkms 2.8), it is unsigned.
+dkms_signs() { grep -q mok_signing_key "$1/usr/sbin/dkms"; }
+
 signed_as_dkms_does() {
 	local root=$1 kernel=$2 path signer sig_key serial
 	path=$(in_root "$root" modinfo -k "$kernel" -n cls_bpf) || return 1
 	signer=$(in_root "$root" modinfo -F signer "$path")
-	if ! grep -q mok_signing_key "$root/usr/sbin/dkms"; then
+	if ! dkms_signs "$root"; then
 		[ -z "$signer" ] && [ -z "$(in_root "$root" modinfo -F sig_id "$path")" ]
 		return
 	fi
@@ -204,7 +206,7 @@ signed_as_dkms_does() {
 }
 
 signing_message() {
-	if grep -q mok_signing_key "$1/usr/sbin/dkms"; then
+	if dkms_signs "$1"; then
 		echo "module signed by the dkms key (modinfo signer, sig_key = /var/lib/dkms/mok.pub serial)"
 	else
 		echo "module unsigned: this release's dkms does not sign modules"

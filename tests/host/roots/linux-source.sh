@@ -54,3 +54,15 @@ linux_source_extract() {
 		tar -xO --wildcards './usr/src/linux-source-*.tar.xz' |
 		tar -xJ -C "$dest" --strip-components=1 --wildcards "$@"
 }
+
+# linux_source_of ROOT KREL: "linux-source-6.1 6.1.192-2", the source
+# package (and version) that KREL's headers in ROOT were built from.
+linux_source_of() {
+	local root=$1 krel=$2 version
+	# shellcheck disable=SC2016 # a dpkg-query format
+	version=$(in_root "$root" dpkg-query -W -f '${source:Version}' "linux-headers-$krel") ||
+		die "linux-headers-$krel is not installed in $root"
+	[ -n "$version" ] || die "cannot tell the source version of linux-headers-$krel"
+	# 6.1.192-2 -> 6.1; 7.3~rc7-1~exp1 -> 7.3
+	printf 'linux-source-%s %s\n' "$(sed -E 's/^([0-9]+\.[0-9]+).*/\1/' <<<"$version")" "$version"
+}

@@ -22,15 +22,6 @@ BUILD_DEPS=(build-essential fakeroot bc bison flex libssl-dev libelf-dev rsync c
 BUILD_IN_ROOT=/var/tmp/cbpf-debug-kernel
 LOCALVERSION=-cbpf-debug
 
-# The linux-source package and version of the line's kernel headers.
-source_of() {
-	local version
-	# shellcheck disable=SC2016 # a dpkg-query format
-	version=$(in_root "$K_ROOT" dpkg-query -W -f '${source:Version}' "linux-headers-$K_KREL") ||
-		die "linux-headers-$K_KREL is not installed in $K_ROOT"
-	printf 'linux-source-%s %s\n' "$(sed -E 's/^([0-9]+\.[0-9]+).*/\1/' <<<"$version")" "$version"
-}
-
 # configure ROOT: .config from Debian's, trimmed, with the debug options;
 # fails naming every option of debug.config that did not stick.
 configure() {
@@ -83,7 +74,7 @@ main() {
 	exec 3>&1 1>&2
 	record=$("$HOST_DIR/roots/make-root.sh" "$line")
 	load_record "$record"
-	read -r pkg version < <(source_of)
+	read -r pkg version < <(linux_source_of "$K_ROOT" "$K_KREL")
 	out=$CACHE_DIR/debug-kernels/$line
 	key="$pkg=$version $(cat "$0" "$INPUTS_DIR"/* | sha256sum | cut -c1-12)"
 	mkdir -p "$CACHE_DIR/debug-kernels" "$CACHE_DIR/logs"
