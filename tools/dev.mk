@@ -74,4 +74,4 @@ check-packages: host-setup
 # newer package installed with apt inside the VM while a filter holds the
 # module (dkms compiles under TCG: slow) and the next boot.
 check-kernel-upgrade: host-setup
-	bash tests/host/packages/kernel-upgrade.sh --package-upgrade $(KERNELS)
+	bash tests/host/packages/kernel-upgrade.sh --package-upgrade $(or $(KERNELS),$(KERNEL_UPGRADE_LINES))

@@ -28,8 +28,8 @@ main() {
 	local deb_lines=()
 	[ -z "${DEB_LINES:-}" ] || read -r -a deb_lines <<<"$DEB_LINES"
 	run_part "$HOST_DIR/packages/deb.sh" "${deb_lines[@]}"
-	# shellcheck disable=SC2086 # a list of lines
-	run_part "$HOST_DIR/packages/autopkgtest.sh" ${AUTOPKGTEST_LINES:-6.1}
+	# shellcheck disable=SC2086 # a list of lines (none: the script's default)
+	run_part "$HOST_DIR/packages/autopkgtest.sh" ${AUTOPKGTEST_LINES:-}
 	run_part "$HOST_DIR/packages/rpm.sh" "${RPM_LINE:-6.1}"
 	summary
 }

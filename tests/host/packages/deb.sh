@@ -186,11 +186,12 @@ stage_repo() {
 		candidate_from_repo "$root" "$V1"
 }
 
-# signed_as_dkms_does ROOT KERNEL: where the root's dkms signs modules (it
-# knows mok_signing_key: dkms 3), our module is signed by the key dkms made,
-# /var/lib/dkms/mok.pub; where it does not (dkms 2.8), it is unsigned.
+# dkms_signs ROOT: ROOT's dkms signs the modules it builds (it knows
+# mok_signing_key: dkms 3; dkms 2.8 does not sign).
 dkms_signs() { grep -q mok_signing_key "$1/usr/sbin/dkms"; }
 
+# signed_as_dkms_does ROOT KERNEL: where ROOT's dkms signs, our module is
+# signed by the key dkms made (/var/lib/dkms/mok.pub); elsewhere, unsigned.
 signed_as_dkms_does() {
 	local root=$1 kernel=$2 path signer sig_key serial
 	path=$(in_root "$root" modinfo -k "$kernel" -n cls_bpf) || return 1

@@ -4,15 +4,17 @@
 # which the release's archive keeps; the current ABI and the metapackages
 # purged), install cls-bpf-dkms, then upgrade the kernel with apt as a fleet
 # does (linux-image-amd64 and linux-headers-amd64 pull in the current ABI;
-# dkms builds for it through its kernel hooks) and purge the old one. Then boot the new kernel (tests/guest/kernel-upgrade): its first bpf
-# filter loads our module.
+# dkms builds for it through its kernel hooks) and purge the old one. Then
+# boot the new kernel (tests/guest/kernel-upgrade): its first bpf filter
+# loads our module.
 # With --package-upgrade, the same boot also installs a newer cls-bpf-dkms
 # with apt while a filter holds the module (tests/guest/package-upgrade):
 # dpkg ends clean and the old module runs until it can be unloaded; the next
 # boot runs the new version (tests/guest/package-upgrade-reboot). dkms then
 # compiles inside the VM under TCG: 17 minutes on 6.1 beside another VM here,
 # over 30 on 5.10 (VM_TEST_TIMEOUT, default here 1800 s per test).
-# Usage: kernel-upgrade.sh [--package-upgrade] [LINE...]   (default: 5.10 6.1)
+# Usage: kernel-upgrade.sh [--package-upgrade] LINE...   (make check and
+# make check-kernel-upgrade pass tools/dev.mk's KERNEL_UPGRADE_LINES)
 set -euo pipefail
 # shellcheck source=tests/host/packages/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -127,10 +129,10 @@ test_line() {
 	elif stage_old_kernel "$line" "$root" "$KERNEL" "$out"; then
 		stage_package "$line" "$root" "$out"
 		stage_kernel_upgrade "$line" "$root" "$KERNEL" "$out"
-		mkdir -p "$root$GUEST_DEB_DIR"
-		cp "$WORK/cls-bpf-dkms_${V2}_all.deb" "$root$GUEST_DEB_DIR/"
 		record_add "$RUN" K_ROOT "$root"
 		if [ "$PACKAGE_UPGRADE" = 1 ]; then
+			mkdir -p "$root$GUEST_DEB_DIR"
+			cp "$WORK/cls-bpf-dkms_${V2}_all.deb" "$root$GUEST_DEB_DIR/"
 			boot "$line" boot1 "$V1" kernel-upgrade package-upgrade
 			boot "$line" boot2 "$V2" package-upgrade-reboot
 		else
@@ -148,7 +150,7 @@ main() {
 		shift
 	fi
 	lines=("$@")
-	[ $# -gt 0 ] || lines=(5.10 6.1)
+	[ $# -gt 0 ] || die "usage: kernel-upgrade.sh [--package-upgrade] LINE..."
 	mkdir -p "$PKGTEST_DIR"
 	exec 8>"$PKGTEST_DIR/kernel-upgrade.lock"
 	flock 8
