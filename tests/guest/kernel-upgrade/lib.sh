@@ -19,10 +19,8 @@ loaded_version() { cat /sys/module/cls_bpf/version 2>/dev/null || echo none; }
 # A dummy device with clsact and one cBPF filter (accept all): the first
 # filter of kind bpf autoloads whichever cls_bpf modprobe finds.
 add_filter() {
-	ip link add "$DEV" type dummy 2>/dev/null || true
-	ip link set "$DEV" up
-	tc qdisc add dev "$DEV" clsact 2>/dev/null || true
-	tc filter add dev "$DEV" ingress protocol all prio 1 handle 1 bpf bytecode '1,6 0 0 4294967295,'
+	ip link add "$DEV" type dummy && ip link set "$DEV" up && tc qdisc add dev "$DEV" clsact &&
+		tc filter add dev "$DEV" ingress protocol all prio 1 handle 1 bpf bytecode '1,6 0 0 4294967295,'
 }
 
 del_filter() { ip link del "$DEV"; }
