@@ -18,6 +18,9 @@ set -euo pipefail
 . "$HOST_DIR/roots/linux-source.sh"
 
 INPUTS_DIR=$HOST_DIR/roots/debug-kernel
+# Bump when configure() or build() changes what is built: with the source
+# version and the inputs (debug-kernel/*), it keys the cached build.
+RECIPE_VERSION=1
 BUILD_DEPS=(build-essential fakeroot bc bison flex libssl-dev libelf-dev rsync cpio kmod python3)
 BUILD_IN_ROOT=/var/tmp/cbpf-debug-kernel
 LOCALVERSION=-cbpf-debug
@@ -76,7 +79,7 @@ main() {
 	load_record "$record"
 	read -r pkg version < <(linux_source_of "$K_ROOT" "$K_KREL")
 	out=$CACHE_DIR/debug-kernels/$line
-	key="$pkg=$version $(cat "$0" "$INPUTS_DIR"/* | sha256sum | cut -c1-12)"
+	key="$pkg=$version recipe=$RECIPE_VERSION inputs=$(cat "$INPUTS_DIR"/* | sha256sum | cut -c1-12)"
 	mkdir -p "$CACHE_DIR/debug-kernels" "$CACHE_DIR/logs"
 	exec 9>"$out.lock"
 	flock 9
