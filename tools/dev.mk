@@ -2,7 +2,7 @@
 # Developer and CI targets, included by the Makefile of a git checkout.
 KERNELS ?=
 
-.PHONY: host-setup lint upstream-diff check stress bench check-build demo deb rpm repo check-packages check-kernel-upgrade
+.PHONY: host-setup lint upstream-diff check stress bench check-build demo deb rpm repo check-packages check-kernel-upgrade debug-kernels
 
 # Host tools from the machine's own apt sources (idempotent). The other
 # targets that need host tools run it first; lint only checks for them.
@@ -36,6 +36,15 @@ check: host-setup
 	$(MAKE) --no-print-directory lint
 	bash tests/host/check.sh $(KERNELS)
 	$(if $(check_upgrade_lines),bash tests/host/packages/kernel-upgrade.sh $(check_upgrade_lines))
+
+# The debug kernels (KASAN, lockdep, fault injection) of the debug lines of
+# tests/kernels.list (or those of KERNELS), each built from its distro line's
+# linux-source into the cache (about an hour each here), and their roots.
+# make check runs every debug line whose kernel is cached and current.
+DEBUG_LINES = $(shell awk '!/^\#/ && $$4 == "debug" { print $$1 }' tests/kernels.list)
+debug-kernels: host-setup
+	set -e; for line in $(or $(filter debug-%,$(KERNELS)),$(DEBUG_LINES)); do \
+		bash tests/host/roots/make-root.sh $$line >/dev/null; done
 
 # The robustness suite at full size (100,000+ fuzz requests, 10,000
 # replaces, 4 x 10,000 concurrent operations per kernel), from a new seed.

@@ -86,10 +86,24 @@ have_probe() { [[ " $TEST_PROBES " == *" $1=1 "* ]]; }
 
 kernel_log_mark() { KERNEL_LOG_MARK=$(dmesg | wc -l); }
 
+# kernel_log_without_injected: the kernel log on stdin minus the reports of
+# failures the faults suite injects on purpose: from "FAULT_INJECTION:
+# forcing a failure" to the end of the trace that follows ("</TASK>", at
+# most 200 lines), and the allocator's own report of that failed allocation
+# ("page allocation failure" or "vmalloc error" with its trace) when it
+# follows within 3 lines.
+kernel_log_without_injected() {
+	awk '/FAULT_INJECTION: forcing a failure/ { skip = 200 }
+		after > 0 && /(page allocation failure|vmalloc error): / { skip = 200 }
+		skip > 0 { skip--; if (/<\/TASK>/) { skip = 0; after = 4 } next }
+		{ if (after > 0) after--; print }'
+}
+
 # kernel_log_clean: no splat since kernel_log_mark (prints it if there is).
 kernel_log_clean() {
 	local new
-	new=$(dmesg | tail -n "+$((KERNEL_LOG_MARK + 1))" | grep -E -A5 "$KERNEL_LOG_PATTERN" | head -n 40) || true
+	new=$(dmesg | tail -n "+$((KERNEL_LOG_MARK + 1))" | kernel_log_without_injected |
+		grep -E -A5 "$KERNEL_LOG_PATTERN" | head -n 40) || true
 	[[ -z "$new" ]] && return 0
 	echo "$new"
 	return 1

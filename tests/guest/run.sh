@@ -207,11 +207,13 @@ run_suite() {
 	done < <(find "$dir" -maxdepth 1 -type f -name '[0-9]*.sh' | sort)
 }
 
-# A pseudo-test failing on kernel warnings, oopses, KFENCE or slub reports.
+# A pseudo-test failing on kernel warnings, oopses, KFENCE or slub reports
+# (not on the reports of failures the faults suite injects).
 check_kernel_log() {
 	local log=$RESULTS/logs/harness/kernel-log.log
 	dmesg >"$RESULTS/dmesg.txt" 2>&1 || true
-	if grep -v -e 'Kernel command line:' -e '] Command line:' "$RESULTS/dmesg.txt" | grep -E "$KERNEL_LOG_PATTERN" >"$log"; then
+	if grep -v -e 'Kernel command line:' -e '] Command line:' "$RESULTS/dmesg.txt" |
+		kernel_log_without_injected | grep -E "$KERNEL_LOG_PATTERN" >"$log"; then
 		record FAIL harness/kernel-log
 	else
 		echo "no kernel warnings (pattern: $KERNEL_LOG_PATTERN)" >"$log"

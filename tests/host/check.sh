@@ -30,7 +30,9 @@ MODE=ours
 LINES=()
 SUITES=()
 SUMMARY=()
+NOT_RUN=()
 FIGURES=()
+FAULTS=()
 TOTAL_PASS=0 TOTAL_FAIL=0 TOTAL_SKIP=0 KERNEL_FAILED=0
 PACKAGE_DEB=none
 INPUTS=''
@@ -44,10 +46,26 @@ parse_args() {
 		*) LINES+=("$a") ;;
 		esac
 	done
-	[ "${#LINES[@]}" -gt 0 ] || mapfile -t LINES < <(kernel_lines)
+	[ "${#LINES[@]}" -gt 0 ] || default_lines
 	for a in "${LINES[@]}"; do kernel_suites "$a" >/dev/null; done
 	# Each line once (a line's run and results are keyed by its name).
 	mapfile -t LINES < <(printf '%s\n' "${LINES[@]}" | awk '!seen[$0]++')
+}
+
+# default_lines: every distro line, and every debug line whose kernel is
+# cached and current (a build takes about an hour: KERNELS=debug-LINE or
+# make debug-kernels builds it); the others are named in NOT_RUN, never
+# counted as passed.
+default_lines() {
+	local line why
+	mapfile -t LINES < <(kernel_lines)
+	for line in $(debug_lines); do
+		if why=$(bash "$HOST_DIR/roots/make-debug-kernel.sh" --cached "$(debug_base "$line")" 2>&1 >/dev/null); then
+			LINES+=("$line")
+		else
+			NOT_RUN+=("$line: not run: ${why#error: }")
+		fi
+	done
 }
 
 # Suites that exist and contain at least one test script.
@@ -116,10 +134,16 @@ inject_netdevsim() {
 	)
 }
 
-# stage_inject RUN_RECORD: netdevsim for the run's kernel into its overlay.
-# A failure shows up as failing tests in the suites that need it.
+# stage_inject RUN_RECORD: netdevsim for the run's kernel into its overlay,
+# unless the kernel has its own (a debug kernel). A failure shows up as
+# failing tests in the suites that need it.
 stage_inject() {
 	local ko
+	if ko=$(in_root "$(record_get "$1" K_RUN_ROOT)" modinfo -k "$(record_get "$1" K_KREL)" \
+		-F filename netdevsim 2>/dev/null); then
+		progress "$(record_get "$1" K_LINE)" netdevsim "the kernel's own: $ko"
+		return 0
+	fi
 	if ko=$(bash "$HOST_DIR/inputs/netdevsim.sh" "$1") && [ -f "$ko" ] &&
 		inject_netdevsim "$1" "$ko"; then
 		return 0
@@ -189,7 +213,7 @@ mark_unprepared() {
 # test_line LINE: wait for the line's preparation, boot the VM unless a
 # stage failed, and discard the run's overlay.
 test_line() {
-	local line=$1 out run mode_args=()
+	local line=$1 out run mode_args=() suites
 	out=$(results_dir "$line")
 	[ "$MODE" = baseline ] && mode_args=(--baseline)
 	while [ ! -e "$out.ready" ]; do sleep 2; done
@@ -197,14 +221,19 @@ test_line() {
 	[ -s "$out.run" ] || return 0
 	run=$(cat "$out.run")
 	rm -f "$out.run"
-	"$HOST_DIR/vm/boot.sh" "$run" "$out" "${mode_args[@]}" --inputs "$INPUTS" "${SUITES[@]}" || true
+	suites=("${SUITES[@]}")
+	# The debug kernels also run the fault-injection sweep.
+	if [ -z "${CHECK_SUITES:-}" ] && debug_base "$line" >/dev/null; then
+		suites+=(tests/guest/faults)
+	fi
+	"$HOST_DIR/vm/boot.sh" "$run" "$out" "${mode_args[@]}" --inputs "$INPUTS" "${suites[@]}" || true
 	if [ ! -s "$out/init-uptime" ]; then
 		# TCG occasionally crashes a kernel while it patches its own text
 		# during early boot, before init and before any test module is
 		# loaded: such a boot is retried once, and says so.
 		cp "$out/console.log" "$CACHE_DIR/logs/console-$line-crashed-before-init.log" 2>/dev/null || true
 		progress "$line" boot "kernel died before init (console kept in $CACHE_DIR/logs/console-$line-crashed-before-init.log); booting once more"
-		"$HOST_DIR/vm/boot.sh" "$run" "$out" "${mode_args[@]}" --inputs "$INPUTS" "${SUITES[@]}" || true
+		"$HOST_DIR/vm/boot.sh" "$run" "$out" "${mode_args[@]}" --inputs "$INPUTS" "${suites[@]}" || true
 	fi
 	run_down "$run"
 }
@@ -223,20 +252,28 @@ count_line() {
 		KERNEL_FAILED=1
 	fi
 	TOTAL_PASS=$((TOTAL_PASS + pass)) TOTAL_FAIL=$((TOTAL_FAIL + fail)) TOTAL_SKIP=$((TOTAL_SKIP + skip))
-	SUMMARY+=("$(printf '%-6s %-28s %6s %6s %7s  %s' "$line" "$krel" "$pass" "$fail" "$skip" "$status")")
+	SUMMARY+=("$(printf '%-9s %-28s %6s %6s %7s  %s' "$line" "$krel" "$pass" "$fail" "$skip" "$status")")
 	if [ -d "$out/logs/robustness" ]; then
-		FIGURES+=("$(printf '%-6s %s' "$line" "$("$HOST_DIR/vm/robustness-figures.sh" "$out")")")
+		FIGURES+=("$(printf '%-9s %s' "$line" "$("$HOST_DIR/vm/robustness-figures.sh" "$out")")")
+	fi
+	if [ -d "$out/logs/faults" ]; then
+		FAULTS+=("$(printf '%-9s %s' "$line" "$("$HOST_DIR/vm/faults-figures.sh" "$out")")")
 	fi
 }
 
 print_summary() {
 	local row
 	echo
-	printf '%-6s %-28s %6s %6s %7s  %s\n' line kernel passed failed skipped status
+	printf '%-9s %-28s %6s %6s %7s  %s\n' line kernel passed failed skipped status
 	for row in "${SUMMARY[@]}"; do echo "$row"; done
+	for row in "${NOT_RUN[@]}"; do echo "$row"; done
 	if [ "${#FIGURES[@]}" -gt 0 ]; then
 		echo "robustness figures:"
 		for row in "${FIGURES[@]}"; do echo "$row"; done
+	fi
+	if [ "${#FAULTS[@]}" -gt 0 ]; then
+		echo "fault-injection sweep (failures injected; the classifier's own with an extack message):"
+		for row in "${FAULTS[@]}"; do echo "$row"; done
 	fi
 	echo "mode: $MODE; results: $(results_dir '<line>')/"
 	if [ "$TOTAL_SKIP" -gt 0 ]; then
@@ -247,7 +284,7 @@ print_summary() {
 }
 
 main() {
-	local line pids=()
+	local line row pids=()
 	parse_args "$@"
 	find_suites
 	# One pipeline run at a time on a machine (they share the cache's
@@ -259,6 +296,7 @@ main() {
 		flock "$CHECK_LOCK_FD"
 	}
 	progress all check "mode $MODE, kernels: ${LINES[*]}, suites: ${SUITES[*]:-none}"
+	for row in "${NOT_RUN[@]}"; do progress "${row%%:*}" check "${row#*: }"; done
 	mkdir -p "$CACHE_DIR/logs" "$CACHE_DIR/results"
 	build_inputs
 	if [ "$MODE" = ours ]; then build_package; fi

@@ -12,12 +12,26 @@ REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
 HOST_DIR=$REPO_DIR/tests/host
 KERNELS_LIST=$REPO_DIR/tests/kernels.list
 
-progress() { printf '[%s] %-6s %-10s %s\n' "$(date +%H:%M:%S)" "$1" "$2" "$3"; }
+progress() { printf '[%s] %-9s %-10s %s\n' "$(date +%H:%M:%S)" "$1" "$2" "$3"; }
 die() { echo "error: $*" >&2; exit 1; }
 
 # --- the kernel table (tests/kernels.list) ---------------------------------
 
-kernel_lines() { awk '!/^#/ && NF { print $1 }' "$KERNELS_LIST"; }
+# kernel_lines: the distro kernel lines (column 4 absent or "distro").
+kernel_lines() { awk '!/^#/ && NF && ($4 == "" || $4 == "distro") { print $1 }' "$KERNELS_LIST"; }
+
+# debug_lines: the debug kernel lines (column 4 "debug"), in table order.
+debug_lines() { awk '!/^#/ && NF && $4 == "debug" { print $1 }' "$KERNELS_LIST"; }
+
+# debug_base LINE: the distro line whose source and root a debug line's
+# kernel is built from (debug-6.1 -> 6.1); nothing (status 1) for a distro
+# line.
+debug_base() {
+	awk -v l="$1" '!/^#/ && $1 == l && $4 == "debug" { found = 1 } END { exit !found }' \
+		"$KERNELS_LIST" || return 1
+	kernel_suites "${1#debug-}" >/dev/null
+	echo "${1#debug-}"
+}
 
 # The newest line: the last of the table.
 newest_line() { kernel_lines | tail -n 1; }

@@ -7,6 +7,8 @@
 #   tc_client           static libbpf + raw netlink client (src/libbpf)
 #   fuzz, fuzz-corpus/  the netlink fuzzer (static, libc only) and its corpus
 #   bench-nl            the control-plane benchmark client (static, libc only)
+#   failnth             the fault-injection sweep of the debug kernels (static,
+#                       libc only)
 # Usage: build.sh OUTDIR. Needs clang llvm libbpf-dev libelf-dev zlib1g-dev gcc.
 set -euo pipefail
 
@@ -51,6 +53,7 @@ main() {
 	static_program "$SRC_DIR/libbpf/tc_client.c" "$out/tc_client" -lbpf -lelf -lz
 	static_program "$SRC_DIR/fuzz/fuzz.c" "$out/fuzz"
 	static_program "$SRC_DIR/bench/bench-nl.c" "$out/bench-nl"
+	static_program "$SRC_DIR/faults/failnth.c" "$out/failnth"
 	cp "$SRC_DIR"/fuzz/corpus/*.hex "$out/fuzz-corpus/"
 	echo "guest inputs in $out:"
 	(cd "$out" && find . -type f | sort)

@@ -9,8 +9,10 @@
 # bindeb-pkg: linux-image and linux-headers of release VERSION-cbpf-debug),
 # cached in $CACHE_DIR/debug-kernels/LINE/ and rebuilt only when the source
 # version or one of the inputs changes. Prints that directory on stdout
-# (progress on stderr). Not part of make check yet (issue 12).
-# Usage: make-debug-kernel.sh LINE   (e.g. 6.1; a build takes tens of minutes)
+# (progress on stderr). --cached only prints the directory of a current
+# cached build, and fails (building nothing) when there is none.
+# Usage: make-debug-kernel.sh [--cached] LINE   (LINE: a distro line, e.g.
+# 6.1; a build takes about an hour here)
 set -euo pipefail
 # shellcheck source=tests/host/lib.sh
 . "$(dirname "$0")/../lib.sh"
@@ -21,7 +23,7 @@ INPUTS_DIR=$HOST_DIR/roots/debug-kernel
 # Bump when configure() or build() changes what is built: with the source
 # version and the inputs (debug-kernel/*), it keys the cached build.
 RECIPE_VERSION=1
-BUILD_DEPS=(build-essential fakeroot bc bison flex libssl-dev libelf-dev rsync cpio kmod python3)
+BUILD_DEPS=(build-essential fakeroot bc bison flex libssl-dev libelf-dev libdw-dev rsync cpio kmod python3)
 BUILD_IN_ROOT=/var/tmp/cbpf-debug-kernel
 LOCALVERSION=-cbpf-debug
 
@@ -72,24 +74,48 @@ build() {
 	trap - EXIT
 }
 
-main() {
-	local line=${1:?usage: make-debug-kernel.sh LINE} record pkg version deb out key
-	exec 3>&1 1>&2
-	record=$("$HOST_DIR/roots/make-root.sh" "$line")
+# debug_key PACKAGE VERSION: what a cached build of that linux-source must
+# have been made from.
+debug_key() {
+	echo "$1=$2 recipe=$RECIPE_VERSION inputs=$(cat "$INPUTS_DIR"/* | sha256sum | cut -c1-12)"
+}
+
+# cached LINE: the cached build's directory if it is current, without
+# building anything (not even the line's root); fails saying why not.
+cached() {
+	local line=$1 out=$CACHE_DIR/debug-kernels/$1 record pkg version key
+	record=$(record_file "$line")
+	[ -s "$out/key" ] || die "no debug kernel of $line in $out (about an hour to build)"
+	[ -s "$record" ] || die "no root of $line yet, so its debug kernel cannot be checked"
 	load_record "$record"
 	read -r pkg version < <(linux_source_of "$K_ROOT" "$K_KREL")
+	key=$(debug_key "$pkg" "$version")
+	[ "$(cat "$out/key")" = "$key" ] ||
+		die "the debug kernel of $line in $out is stale: built from '$(cat "$out/key")', the line needs '$key'"
+	echo "$out"
+}
+
+main() {
+	local line pkg version out key
+	exec 3>&1 1>&2
+	if [ "${1:-}" = --cached ]; then
+		cached "${2:?usage: make-debug-kernel.sh [--cached] LINE}" >&3
+		return
+	fi
+	line=${1:?usage: make-debug-kernel.sh [--cached] LINE}
+	load_record "$("$HOST_DIR/roots/make-root.sh" "$line")"
+	read -r pkg version < <(linux_source_of "$K_ROOT" "$K_KREL")
+	key=$(debug_key "$pkg" "$version")
 	out=$CACHE_DIR/debug-kernels/$line
-	key="$pkg=$version recipe=$RECIPE_VERSION inputs=$(cat "$INPUTS_DIR"/* | sha256sum | cut -c1-12)"
 	mkdir -p "$CACHE_DIR/debug-kernels" "$CACHE_DIR/logs"
 	exec 9>"$out.lock"
 	flock 9
 	if [ "$(cat "$out/key" 2>/dev/null)" = "$key" ]; then
 		progress "$line" debug-kern "cached: $out ($pkg=$version)"
 	else
-		deb=$(linux_source_deb "$pkg" "$version")
 		rm -rf "$out.new"
 		mkdir -p "$out.new"
-		build "$line" "$out" "$deb"
+		build "$line" "$out" "$(linux_source_deb "$pkg" "$version")"
 		echo "$key" >"$out.new/key"
 		rm -rf "$out"
 		mv "$out.new" "$out"
@@ -98,4 +124,4 @@ main() {
 	echo "$out" >&3
 }
 
-main "$@"
+main "$@"; exit

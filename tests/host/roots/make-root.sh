@@ -5,7 +5,9 @@
 # root is built once and never written afterwards (every run mounts an
 # overlay of it, tests/host/lib.sh). Resolves the line into its record
 # (roots/LINE.record) and prints the record's path on stdout (progress on
-# stderr).
+# stderr). A debug line's root (debug-6.1) is a copy of its distro line's
+# root with the debug kernel (roots/make-debug-kernel.sh, built first if it
+# is not cached) installed in place of the distro kernel.
 # Usage: make-root.sh LINE   (LINE from tests/kernels.list, e.g. 6.1)
 set -euo pipefail
 # shellcheck source=tests/host/lib.sh
@@ -51,18 +53,22 @@ install_packages() {
 	in_root "$root" sh -c 'command -v dkms && command -v bpftool && command -v tc' || return 1
 }
 
-# write_record LINE ROOT ROOT_SUITE KERNEL_SUITE: resolve the line once.
+# write_record LINE ROOT ROOT_SUITE KERNEL_SUITE RECIPE: resolve the line
+# once.
 write_record() {
-	local line=$1 root=$2 root_suite=$3 kernel_suite=$4 krel file
+	local line=$1 root=$2 root_suite=$3 kernel_suite=$4 recipe=$5 krel file
 	file=$(record_file "$line")
-	krel=$(find "$root/lib/modules/" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort -V | tail -n 1)
+	krel=$(find "$root/lib/modules/" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort -V)
 	[ -n "$krel" ] || die "no kernel installed in $root"
+	[ "$(wc -l <<<"$krel")" = 1 ] || [ -z "${BASE_LINE:-}" ] ||
+		die "more than one kernel left in the debug root $root: ${krel//$'\n'/ }"
+	krel=$(tail -n 1 <<<"$krel")
 	{
 		printf 'K_LINE=%q\n' "$line"
 		printf 'K_ROOT_SUITE=%q\nK_KERNEL_SUITE=%q\n' "$root_suite" "$kernel_suite"
 		printf 'K_ROOT=%q\nK_KREL=%q\n' "$root" "$krel"
 		printf 'K_MODDIR=%q\n' "$(module_dir_in "$root" "$krel")"
-		printf 'K_RECIPE=%q\n' "$RECIPE_VERSION"
+		printf 'K_RECIPE=%q\n' "$recipe"
 	} >"$file.new"
 	mv "$file.new" "$file"
 }
@@ -89,24 +95,60 @@ build_root() {
 	mv "$tmp" "$root"
 }
 
+# build_debug_root LINE ROOT BASE_RECORD KERNEL_DIR: a copy of the base
+# line's root, the debug kernel's image and headers packages installed and
+# the distro kernel's purged (so that dkms builds for the debug kernel only;
+# what only that kernel pulled in stays, as in the base root).
+build_debug_root() {
+	local line=$1 root=$2 base_record=$3 kdir=$4 tmp log base_root base_krel
+	tmp=$root.new
+	log=$CACHE_DIR/logs/root-$line.log
+	base_root=$(record_get "$base_record" K_ROOT)
+	base_krel=$(record_get "$base_record" K_KREL)
+	rm -rf "$tmp"
+	progress "$line" root "copying the root of $BASE_LINE into $tmp"
+	cp -a "$base_root" "$tmp"
+	mkdir -p "$tmp/var/tmp/debug-kernel"
+	cp "$kdir"/*.deb "$tmp/var/tmp/debug-kernel/"
+	progress "$line" root "installing $(cd "$kdir" && echo ./*.deb) in place of $base_krel"
+	{
+		in_root "$tmp" sh -c 'dpkg -i /var/tmp/debug-kernel/*.deb' &&
+			in_root "$tmp" apt-get purge -y -q -o Dpkg::Use-Pty=0 linux-image-amd64 \
+				linux-headers-amd64 "linux-image-$base_krel" "linux-headers-$base_krel"
+	} >"$log" 2>&1 || die "installing the debug kernel failed: see $log"
+	rm -rf "$tmp/var/tmp/debug-kernel"
+	rm -rf "$root"
+	mv "$tmp" "$root"
+}
+
 main() {
-	local line=${1:?usage: make-root.sh LINE} root root_suite kernel_suite
+	local line=${1:?usage: make-root.sh LINE} root root_suite kernel_suite recipe base_record kdir
 	exec 3>&1 1>&2
 	read -r root_suite kernel_suite < <(kernel_suites "$line")
+	recipe=$RECIPE_VERSION
+	if BASE_LINE=$(debug_base "$line"); then
+		base_record=$("$HOST_DIR/roots/make-root.sh" "$BASE_LINE")
+		kdir=$("$HOST_DIR/roots/make-debug-kernel.sh" "$BASE_LINE")
+		recipe="$RECIPE_VERSION base=$(sha256sum <"$base_record" | cut -c1-12) kernel=$(cat "$kdir/key")"
+	fi
 	root=$(root_dir "$line")
 	mkdir -p "$CACHE_DIR/roots" "$CACHE_DIR/logs"
 	exec 9>"$root.lock"
 	flock 9
-	if [ "$(record_get "$(record_file "$line")" K_RECIPE 2>/dev/null)" = "$RECIPE_VERSION" ] &&
+	if [ "$(record_get "$(record_file "$line")" K_RECIPE 2>/dev/null)" = "$recipe" ] &&
 		[ -d "$root" ]; then
 		progress "$line" root "cached: $root"
 	else
 		rm -f "$(record_file "$line")"
-		build_root "$line" "$root" "$root_suite" "$kernel_suite"
-		write_record "$line" "$root" "$root_suite" "$kernel_suite"
+		if [ -n "$BASE_LINE" ]; then
+			build_debug_root "$line" "$root" "$base_record" "$kdir"
+		else
+			build_root "$line" "$root" "$root_suite" "$kernel_suite"
+		fi
+		write_record "$line" "$root" "$root_suite" "$kernel_suite" "$recipe"
 		progress "$line" root "ready: $root"
 	fi
 	record_file "$line" >&3
 }
 
-main "$@"
+main "$@"; exit

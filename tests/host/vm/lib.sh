@@ -14,7 +14,10 @@ VM_SMP=${VM_SMP:-2}                       # vCPUs (-icount boots need 1)
 # slub_debug and KFENCE on every allocation catch memory bugs in the suites;
 # benchmarks set VM_DEBUG_CMDLINE to turn them off.
 VM_DEBUG_CMDLINE=${VM_DEBUG_CMDLINE-slub_debug=FZPU kfence.sample_interval=1}
-VM_CMDLINE="console=ttyS0 panic=-1 $VM_DEBUG_CMDLINE ${VM_CMDLINE_EXTRA:-}"
+# log_buf_len: room for every report of a run (the faults suite's injected
+# failures alone fill Debian's 128 KiB), so the final kernel-log check sees
+# the whole boot.
+VM_CMDLINE="console=ttyS0 panic=-1 log_buf_len=16M $VM_DEBUG_CMDLINE ${VM_CMDLINE_EXTRA:-}"
 # VM_ICOUNT=shift=0,sleep=off: QEMU's -icount (guest time counts executed
 # instructions, independent of host load; single-threaded TCG). With two
 # vCPUs such a kernel hangs bringing up the second one: use VM_SMP=1.

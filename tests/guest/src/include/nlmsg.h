@@ -257,7 +257,8 @@ static __maybe_unused void nl_add_filter(struct nl_answer *a, const struct nlmsg
 /*
  * Send REQ and read until its NLMSG_ERROR (or NLMSG_DONE of a dump);
  * RTM_NEWTFILTER messages on the way (NLM_F_ECHO, dump parts) are kept.
- * Returns -1 if the kernel did not answer (the socket failed).
+ * Returns -1 if the request was not sent, -2 if its answer did not come
+ * (the socket failed; errno says why), else 0.
  */
 static __maybe_unused int nl_talk(int sk, struct nl_req *req, struct nl_answer *a)
 {
@@ -278,7 +279,7 @@ static __maybe_unused int nl_talk(int sk, struct nl_req *req, struct nl_answer *
 		if (len < 0) {
 			if (errno == EINTR)
 				continue;
-			return -1;
+			return -2;
 		}
 		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
 			if (h->nlmsg_seq != seq)
