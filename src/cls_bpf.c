@@ -347,14 +347,17 @@ static int cls_bpf_offer_to_bound_cbs(struct cls_bpf_head *head,
 	return err;
 }
 
-/* init() gets no extack from the core: its errno is all a user sees */
+/*
+ * init() gets no extack from the core: a failure here would reach the user
+ * as a bare ENOBUFS. The head is a few dozen bytes, which the allocator does
+ * not fail for a sleeping caller short of an OOM kill anyway: ask for that
+ * (__GFP_NOFAIL), so that no allocation of a request fails without a message.
+ */
 static int cls_bpf_init(struct tcf_proto *tp)
 {
 	struct cls_bpf_head *head;
 
-	head = kzalloc_obj(*head);
-	if (head == NULL)
-		return -ENOBUFS;
+	head = kzalloc_obj(*head, GFP_KERNEL | __GFP_NOFAIL);
 
 	INIT_LIST_HEAD_RCU(&head->plist);
 	idr_init(&head->handle_idr);
@@ -525,7 +528,7 @@ static int cls_bpf_prog_from_ops(struct nlattr **tb, struct cls_bpf_prog *prog,
 				       "No memory to build the classic BPF program");
 		else if (ret == -ENOTSUPP)
 			NL_SET_ERR_MSG(extack,
-				       "The classic BPF program cannot be JIT-compiled, and this kernel runs only JIT-compiled programs");
+				       "The JIT failed on the classic BPF program (no memory, or an instruction it lacks), and this kernel runs only JIT-compiled programs");
 		else
 			NL_SET_ERR_MSG_ATTR(extack, tb[TCA_BPF_OPS],
 					    "Invalid classic BPF program");
