@@ -814,9 +814,16 @@ static int cls_bpf_change(struct net *net, struct sk_buff *in_skb,
 		ret = -EBUSY;
 	}
 	if (ret < 0) {
-		/* actions do not always say why: act_police parses without extack */
-		if (ret != -EAGAIN && extack && !extack->_msg)
-			NL_SET_ERR_MSG(extack, "Invalid action or police of the filter");
+		/*
+		 * actions do not always say why: act_police parses without
+		 * extack, an action's own allocation fails without a message
+		 */
+		if (ret != -EAGAIN && extack && !extack->_msg) {
+			if (ret == -ENOMEM || ret == -ENOBUFS)
+				NL_SET_ERR_MSG(extack, "No memory for an action of the filter");
+			else
+				NL_SET_ERR_MSG(extack, "Invalid action or police of the filter");
+		}
 		goto errout_idr;
 	}
 	/*
