@@ -87,16 +87,24 @@ have_probe() { [[ " $TEST_PROBES " == *" $1=1 "* ]]; }
 kernel_log_mark() { KERNEL_LOG_MARK=$(dmesg | wc -l); }
 
 # kernel_log_without_injected: the kernel log on stdin minus the reports of
-# failures the faults suite injects on purpose: from "FAULT_INJECTION:
-# forcing a failure" to the end of the trace that follows ("</TASK>", at
-# most 200 lines), and the allocator's own report of that failed allocation
-# ("page allocation failure" or "vmalloc error" with its trace) when it
-# follows within 3 lines.
+# failures the faults suite injects on purpose: "FAULT_INJECTION: forcing a
+# failure" and the trace lines right after it, up to "</TASK>", and the
+# allocator's own report of that failed allocation ("page allocation
+# failure" or "vmalloc error" and its trace) when it comes within 3 lines.
+# Skipping stops at the first line that is not part of such a trace, so a
+# report printed in between (or a trace cut short) is still seen.
 kernel_log_without_injected() {
-	awk '/FAULT_INJECTION: forcing a failure/ { skip = 200 }
-		after > 0 && /(page allocation failure|vmalloc error): / { skip = 200 }
-		skip > 0 { skip--; if (/<\/TASK>/) { skip = 0; after = 4 } next }
-		{ if (after > 0) after--; print }'
+	awk 'function trace_line(l) {
+			sub(/^\[ *[0-9.]+\] /, "", l)
+			return l ~ /^ *(\? )?[A-Za-z0-9_.]+\+0x[0-9a-f]+\/0x[0-9a-f]+( \[[A-Za-z0-9_]+\])?$/ ||
+				l ~ /^ *<\/?(TASK|IRQ|NMI|SOFTIRQ)>$/ ||
+				l ~ /^ *name (failslab|fail_page_alloc|fail_usercopy|fail_futex),/ ||
+				l ~ /^(CPU|Hardware name|Call Trace|RIP|Code|R[0-9A-Z][0-9A-Z]|FS|GS|CS|DS|ES|CR[0-9]|DR[0-9]|PKRU|Workqueue|Tainted)[: ]/
+		}
+		/FAULT_INJECTION: forcing a failure/ { skip = 1; next }
+		after > 0 && /(page allocation failure|vmalloc error): / { skip = 1; next }
+		skip && trace_line($0) { if (/<\/TASK>/) { skip = 0; after = 4 } next }
+		{ skip = 0; if (after > 0) after--; print }'
 }
 
 # kernel_log_clean: no splat since kernel_log_mark (prints it if there is).

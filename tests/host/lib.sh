@@ -17,29 +17,42 @@ die() { echo "error: $*" >&2; exit 1; }
 
 # --- the kernel table (tests/kernels.list) ---------------------------------
 
-# kernel_lines: the distro kernel lines (column 4 absent or "distro").
-kernel_lines() { awk '!/^#/ && NF && ($4 == "" || $4 == "distro") { print $1 }' "$KERNELS_LIST"; }
+# kernel_lines: the distro kernel lines (column 4 "distro").
+kernel_lines() { awk '!/^#/ && NF && $4 == "distro" { print $1 }' "$KERNELS_LIST"; }
 
 # debug_lines: the debug kernel lines (column 4 "debug"), in table order.
 debug_lines() { awk '!/^#/ && NF && $4 == "debug" { print $1 }' "$KERNELS_LIST"; }
 
-# debug_base LINE: the distro line whose source and root a debug line's
-# kernel is built from (debug-6.1 -> 6.1); nothing (status 1) for a distro
-# line.
-debug_base() {
-	awk -v l="$1" '!/^#/ && $1 == l && $4 == "debug" { found = 1 } END { exit !found }' \
-		"$KERNELS_LIST" || return 1
-	kernel_suites "${1#debug-}" >/dev/null
-	echo "${1#debug-}"
-}
-
-# The newest line: the last of the table.
+# The newest line: the last distro line of the table.
 newest_line() { kernel_lines | tail -n 1; }
 
-# kernel_suites LINE: "ROOT_SUITE KERNEL_SUITE" of a line.
+# kernel_suites LINE: "ROOT_SUITE KERNEL_SUITE" of a line; fails on a line
+# the table lacks or whose kind (column 4) is neither distro nor debug, and
+# on a debug line whose distro line (debug-LINE -> LINE) is not in the table.
 kernel_suites() {
 	awk -v l="$1" '!/^#/ && $1 == l { print $2, $3; found = 1 } END { exit !found }' \
 		"$KERNELS_LIST" || die "unknown kernel line '$1' (see tests/kernels.list)"
+	case "$(kernel_kind "$1")" in
+	distro) ;;
+	debug)
+		[ "$(kernel_kind "${1#debug-}")" = distro ] ||
+			die "debug line '$1' has no distro line '${1#debug-}' in tests/kernels.list"
+		;;
+	*) die "line '$1': column 4 of tests/kernels.list must be distro or debug" ;;
+	esac
+}
+
+# kernel_kind LINE: column 4 of LINE ("distro", "debug"; empty if no line).
+kernel_kind() { awk -v l="$1" '!/^#/ && $1 == l { print $4 }' "$KERNELS_LIST"; }
+
+# is_debug_line LINE: whether LINE is a debug kernel line.
+is_debug_line() { [ "$(kernel_kind "$1")" = debug ]; }
+
+# debug_base LINE: the distro line whose source and root debug line LINE's
+# kernel is built from (debug-6.1 -> 6.1).
+debug_base() {
+	is_debug_line "$1" || die "'$1' is not a debug line of tests/kernels.list"
+	echo "${1#debug-}"
 }
 
 # suite_sources URI ROOT_SUITE KERNEL_SUITE [SECURITY_URI]: the sources.list

@@ -8,7 +8,8 @@
 # succeeds or only its answer is lost); for our module every failure of the
 # classifier's own allocation must be answered with an extack message (the
 # in-tree module's are counted). Afterwards: no kernel splat other than the
-# injected failures' traces, every program freed, cls_bpf unloads.
+# injected failures' reports, every program and action freed (act_gact and
+# cls_bpf unload), and kmemleak finds nothing unreferenced.
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -37,6 +38,7 @@ main() {
 	port=$(nsim_add 1701)
 	faults_setup
 	kernel_log_mark
+	kmemleak_start
 	for kind in "${KINDS[@]}"; do sweep "$NSA" d0 "$kind" "${EXTACK[@]}"; done
 	sweep "" "$port" offload-add "${EXTACK[@]}"
 	faults_restore
@@ -47,8 +49,10 @@ main() {
 	tc qdisc del dev "$port" clsact
 	nsim_remove 1701
 	wait_prog_count "$progs0"
-	act_modules_unload
+	check "no gact action left" test -z "$(tc actions ls action gact 2>/dev/null | grep -i index)"
+	unload act_gact
 	unload_cls_bpf
+	kmemleak_check "the sweep and its cleanup"
 	pass
 }
 

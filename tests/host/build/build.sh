@@ -64,7 +64,8 @@ check_warnings() {
 # source, so the same API).
 check_probes() {
 	local out=$1 summary got=$1/probes.txt expect
-	expect=$(debug_base "$K_LINE") || expect=$K_LINE
+	expect=$K_LINE
+	if is_debug_line "$K_LINE"; then expect=$(debug_base "$K_LINE"); fi
 	summary=$(in_root "$K_RUN_ROOT" modinfo -k "$K_KREL" -F cbpf_probes cls_bpf) || summary=''
 	[ -n "$summary" ] || { progress "$K_LINE" probes "FAILED: the module records no cbpf_probes"; return 1; }
 	record_add "$RUN_RECORD" K_PROBES "$summary"

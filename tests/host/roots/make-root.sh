@@ -7,7 +7,8 @@
 # (roots/LINE.record) and prints the record's path on stdout (progress on
 # stderr). A debug line's root (debug-6.1) is a copy of its distro line's
 # root with the debug kernel (roots/make-debug-kernel.sh, built first if it
-# is not cached) installed in place of the distro kernel.
+# is not cached; with DEBUG_KERNEL_CACHED=1 a debug kernel that is not
+# cached fails the root instead) installed in place of the distro kernel.
 # Usage: make-root.sh LINE   (LINE from tests/kernels.list, e.g. 6.1)
 set -euo pipefail
 # shellcheck source=tests/host/lib.sh
@@ -125,10 +126,11 @@ main() {
 	local line=${1:?usage: make-root.sh LINE} root root_suite kernel_suite recipe base_record kdir
 	exec 3>&1 1>&2
 	read -r root_suite kernel_suite < <(kernel_suites "$line")
-	recipe=$RECIPE_VERSION
-	if BASE_LINE=$(debug_base "$line"); then
+	recipe=$RECIPE_VERSION BASE_LINE=''
+	if is_debug_line "$line"; then
+		BASE_LINE=$(debug_base "$line")
 		base_record=$("$HOST_DIR/roots/make-root.sh" "$BASE_LINE")
-		kdir=$("$HOST_DIR/roots/make-debug-kernel.sh" "$BASE_LINE")
+		kdir=$("$HOST_DIR/roots/make-debug-kernel.sh" ${DEBUG_KERNEL_CACHED:+--cached} "$BASE_LINE")
 		recipe="$RECIPE_VERSION base=$(sha256sum <"$base_record" | cut -c1-12) kernel=$(cat "$kdir/key")"
 	fi
 	root=$(root_dir "$line")

@@ -94,11 +94,13 @@ vm_release_slot() { exec {VM_SLOT_FD}>&-; }
 # sets VM_SECONDS to the VM's wall-clock run time (not counting the wait for
 # a slot). VM_VERBOSE=1 streams the serial console to stdout as well.
 vm_boot() {
-	local console=$1 initrd rc=0
+	local console=$1 initrd rc=0 cmdline=$VM_CMDLINE
 	initrd=$("$HOST_DIR/vm/initramfs.sh" "$K_ROOT" "$K_KREL" "$K_MODDIR")
+	# A debug kernel's kmemleak is off until asked for (the faults suite scans).
+	if is_debug_line "$K_LINE"; then cmdline+=" kmemleak=on"; fi
 	local qemu=(timeout -k 10 "$VM_TIMEOUT" qemu-system-x86_64 -accel tcg -cpu max
 		-m "$VM_MEMORY" -smp "$VM_SMP" -nographic -no-reboot -monitor none -nic none
-		-kernel "$K_ROOT/boot/vmlinuz-$K_KREL" -initrd "$initrd" -append "$VM_CMDLINE"
+		-kernel "$K_ROOT/boot/vmlinuz-$K_KREL" -initrd "$initrd" -append "$cmdline"
 		-fsdev "local,id=r,path=$K_RUN_ROOT,security_model=none,multidevs=remap"
 		-device "virtio-9p-pci,fsdev=r,mount_tag=root")
 	[ -z "${VM_ICOUNT:-}" ] || qemu+=(-icount "$VM_ICOUNT")

@@ -23,8 +23,10 @@
  *   netdevsim port with hw-tc-offload on).  act_gact must be loaded.
  * Prints one line per injected failure (its outcome and where it was
  * injected) and a summary line "failnth KIND: runs R, injected I, not sent
- * N, errors E, absorbed A, answer lost L, classifier's own C (with message
- * M)".
+ * N, errors E (without a report U), absorbed A, answer lost L, classifier's
+ * own C (with message M)". With --require-extack, an error also needs a
+ * message when no report tells where it failed (a __GFP_NOWARN allocation),
+ * and the classifier's own ENOMEM/ENOBUFS a message that says "memory".
  * Exits 0 if every check held, 1 if one did not, 2 on bad usage or setup.
  */
 #include "nlmsg.h"
@@ -465,7 +467,7 @@ static bool classifier_failed(bool *traced, char *site, size_t size)
 /* ---- the sweep ---- */
 
 struct counts {
-	int runs, injected, unsent, errors, absorbed, lost, ours, ours_msg;
+	int runs, injected, unsent, errors, absorbed, lost, untraced, ours, ours_msg;
 };
 
 static void one_run(int nth, struct counts *c, bool *done)
@@ -523,12 +525,13 @@ static void one_run(int nth, struct counts *c, bool *done)
 		return;
 	}
 	if (rc == -2) {
+		/* only the answer failed: the request ran to its end */
 		c->lost++;
 		printf("nth %d: answer lost: %s [at %s]\n", nth, strerror(err), site);
-		if (!same_table(&now, &base) && !same_table(&now, &after)) {
-			bad("%s nth %d: answer lost and the table is neither before nor after",
+		if (!same_table(&now, &after)) {
+			bad("%s nth %d: only the answer was lost, but the table is not what the request makes",
 			    kind_names[cfg.kind], nth);
-			print_table("before", &base);
+			print_table("expected", &after);
 			print_table("found", &now);
 		}
 		return;
@@ -536,12 +539,28 @@ static void one_run(int nth, struct counts *c, bool *done)
 	if (a.error) {
 		c->errors++;
 		printf("nth %d: %s, extack \"%s\" [at %s]\n", nth, strerror(a.error), a.msg, site);
+		if (!traced) {
+			/*
+			 * A __GFP_NOWARN allocation fails without a report:
+			 * its error may be the classifier's (bpf_convert_filter()
+			 * under bpf_prog_create()), so it needs a message too.
+			 */
+			c->untraced++;
+			if (!a.msg[0] && cfg.require_extack)
+				bad("%s nth %d: an allocation failed without a report, and the error has no extack message",
+				    kind_names[cfg.kind], nth);
+		}
 		if (ours) {
 			c->ours++;
 			if (a.msg[0])
 				c->ours_msg++;
-			else if (cfg.require_extack)
+			if (cfg.require_extack && !a.msg[0])
 				bad("%s nth %d: the classifier's allocation failed and the error has no extack message",
+				    kind_names[cfg.kind], nth);
+			else if (cfg.require_extack &&
+				 (a.error == ENOMEM || a.error == ENOBUFS) &&
+				 !strcasestr(a.msg, "memory"))
+				bad("%s nth %d: the classifier's allocation failed, and the message does not say so",
 				    kind_names[cfg.kind], nth);
 		}
 		if (!same_table(&now, &base)) {
@@ -630,10 +649,14 @@ int main(int argc, char **argv)
 		one_run(nth, &c, &done);
 	if (!done)
 		bad("%s: still injecting after %d runs", kind_names[cfg.kind], cfg.max);
+	/* every kind but delete and dump allocates in the classifier */
+	if (cfg.kind != DELETE && cfg.kind != DUMP && !c.ours)
+		bad("%s: no injected failure was attributed to the classifier (is the kernel log readable?)",
+		    kind_names[cfg.kind]);
 
 	reset_base();
-	printf("failnth %s: runs %d, injected %d, not sent %d, errors %d, absorbed %d, answer lost %d, classifier's own %d (with message %d)\n",
-	       kind_names[cfg.kind], c.runs, c.injected, c.unsent, c.errors, c.absorbed, c.lost,
-	       c.ours, c.ours_msg);
+	printf("failnth %s: runs %d, injected %d, not sent %d, errors %d (without a report %d), absorbed %d, answer lost %d, classifier's own %d (with message %d)\n",
+	       kind_names[cfg.kind], c.runs, c.injected, c.unsent, c.errors, c.untraced, c.absorbed,
+	       c.lost, c.ours, c.ours_msg);
 	return failures ? 1 : 0;
 }
