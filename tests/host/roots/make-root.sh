@@ -117,7 +117,8 @@ build_debug_root() {
 			in_root "$tmp" apt-get purge -y -q -o Dpkg::Use-Pty=0 linux-image-amd64 \
 				linux-headers-amd64 "linux-image-$base_krel" "linux-headers-$base_krel"
 	} >"$log" 2>&1 || die "installing the debug kernel failed: see $log"
-	rm -rf "$tmp/var/tmp/debug-kernel"
+	# depmod's output and files the kernel's hooks made stay after the purge
+	rm -rf "$tmp$(record_get "$base_record" K_MODDIR)" "$tmp/var/tmp/debug-kernel"
 	rm -rf "$root"
 	mv "$tmp" "$root"
 }
