@@ -18,6 +18,7 @@
  *	has no tcx (the caller's feature probe), 1 on other errors.
  */
 #include "nlmsg.h"
+#include "bpfprog.h"
 
 #include <net/if.h>
 #include <time.h>
@@ -52,19 +53,8 @@ static long sys_bpf(int cmd, union bpf_attr *attr)
 
 static int load_ret(int ret)
 {
-	const struct bpf_insn insns[] = {
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = ret },
-		{ .code = BPF_JMP | BPF_EXIT },
-	};
-	union bpf_attr attr;
-	int fd;
+	int fd = bpf_load_ret(BPF_PROG_TYPE_SCHED_CLS, ret, 0);
 
-	memset(&attr, 0, sizeof(attr));
-	attr.prog_type = BPF_PROG_TYPE_SCHED_CLS;
-	attr.insns = (__u64)(unsigned long)insns;
-	attr.insn_cnt = 2;
-	attr.license = (__u64)(unsigned long)"GPL";
-	fd = (int)sys_bpf(BPF_PROG_LOAD, &attr);
 	if (fd < 0)
 		nl_die("BPF_PROG_LOAD: %s", strerror(errno));
 	return fd;

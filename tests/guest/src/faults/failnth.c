@@ -30,6 +30,7 @@
  * Exits 0 if every check held, 1 if one did not, 2 on bad usage or setup.
  */
 #include "nlmsg.h"
+#include "bpfprog.h"
 
 #include <fcntl.h>
 #include <net/if.h>
@@ -89,20 +90,8 @@ static void bad(const char *fmt, ...)
 
 static int load_ret(int ret, __u32 ifindex)
 {
-	const struct bpf_insn insns[] = {
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = ret },
-		{ .code = BPF_JMP | BPF_EXIT },
-	};
-	union bpf_attr attr;
-	int fd;
+	int fd = bpf_load_ret(BPF_PROG_TYPE_SCHED_CLS, ret, ifindex);
 
-	memset(&attr, 0, sizeof(attr));
-	attr.prog_type = BPF_PROG_TYPE_SCHED_CLS;
-	attr.insns = (__u64)(unsigned long)insns;
-	attr.insn_cnt = 2;
-	attr.license = (__u64)(unsigned long)"GPL";
-	attr.prog_ifindex = ifindex;
-	fd = (int)syscall(__NR_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
 	if (fd < 0)
 		nl_die("BPF_PROG_LOAD: %s", strerror(errno));
 	return fd;
@@ -176,8 +165,7 @@ static void put_ebpf_with_gact(struct nl_req *req, int fd)
 	nl_put_u32(req, TCA_BPF_FD, (__u32)fd);
 	nl_put(req, TCA_BPF_NAME, "sweep-act", 10);
 	acts = nl_nest_start(req, TCA_BPF_ACT);
-	act = nl_nest_start(req, 1);
-	nl_put(req, TCA_ACT_KIND, "gact", 5);
+	act = nl_action_start(req, 1, "gact");
 	aopts = nl_nest_start(req, TCA_ACT_OPTIONS);
 	nl_put(req, TCA_GACT_PARMS, &p, sizeof(p));
 	nl_nest_end(req, aopts);

@@ -36,6 +36,7 @@
  * (with --require-extack) a rejection without a message; 2 on bad usage.
  */
 #include "nlmsg.h"
+#include "bpfprog.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -154,29 +155,6 @@ static bool goto_chain;
 
 /* ---- the fd pool ---- */
 
-static int bpf_load(__u32 type, const struct bpf_insn *insns, __u32 n, __u32 ifindex)
-{
-	union bpf_attr attr;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.prog_type = type;
-	attr.insns = (__u64)(unsigned long)insns;
-	attr.insn_cnt = n;
-	attr.license = (__u64)(unsigned long)"GPL";
-	attr.prog_ifindex = ifindex;
-	return (int)syscall(__NR_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
-}
-
-static int load_ret(__u32 type, int ret, __u32 ifindex)
-{
-	const struct bpf_insn insns[] = {
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = ret },
-		{ .code = BPF_JMP | BPF_EXIT },
-	};
-
-	return bpf_load(type, insns, 2, ifindex);
-}
-
 static int map_create(void)
 {
 	union bpf_attr attr;
@@ -207,16 +185,16 @@ static void make_pool(void)
 		nl_die("no device %s", cfg.bound_dev);
 	if (cfg.offload_dev && !(offload = if_nametoindex(cfg.offload_dev)))
 		nl_die("no device %s", cfg.offload_dev);
-	cfg.pool[FD_PROG_OK] = load_ret(BPF_PROG_TYPE_SCHED_CLS, TC_ACT_OK, 0);
-	cfg.pool[FD_PROG_UNSPEC] = load_ret(BPF_PROG_TYPE_SCHED_CLS, TC_ACT_UNSPEC, 0);
-	cfg.pool[FD_PROG_SHOT] = load_ret(BPF_PROG_TYPE_SCHED_CLS, TC_ACT_SHOT, 0);
-	cfg.pool[FD_SOCKET_FILTER] = load_ret(BPF_PROG_TYPE_SOCKET_FILTER, 0, 0);
-	cfg.pool[FD_XDP] = load_ret(BPF_PROG_TYPE_XDP, 2, 0);
+	cfg.pool[FD_PROG_OK] = bpf_load_ret(BPF_PROG_TYPE_SCHED_CLS, TC_ACT_OK, 0);
+	cfg.pool[FD_PROG_UNSPEC] = bpf_load_ret(BPF_PROG_TYPE_SCHED_CLS, TC_ACT_UNSPEC, 0);
+	cfg.pool[FD_PROG_SHOT] = bpf_load_ret(BPF_PROG_TYPE_SCHED_CLS, TC_ACT_SHOT, 0);
+	cfg.pool[FD_SOCKET_FILTER] = bpf_load_ret(BPF_PROG_TYPE_SOCKET_FILTER, 0, 0);
+	cfg.pool[FD_XDP] = bpf_load_ret(BPF_PROG_TYPE_XDP, 2, 0);
 	cfg.pool[FD_MAP] = map_create();
 	cfg.pool[FD_DEVNULL] = open("/dev/null", O_RDONLY);
 	cfg.pool[FD_CLOSED] = CLOSED_FD;
-	cfg.pool[FD_BOUND] = bound ? load_ret(BPF_PROG_TYPE_SCHED_CLS, TC_ACT_OK, bound) : -1;
-	cfg.pool[FD_OFFLOAD] = offload ? load_ret(BPF_PROG_TYPE_SCHED_CLS, TC_ACT_OK, offload) : -1;
+	cfg.pool[FD_BOUND] = bound ? bpf_load_ret(BPF_PROG_TYPE_SCHED_CLS, TC_ACT_OK, bound) : -1;
+	cfg.pool[FD_OFFLOAD] = offload ? bpf_load_ret(BPF_PROG_TYPE_SCHED_CLS, TC_ACT_OK, offload) : -1;
 	cfg.pool[FD_MINUS_ONE] = -1;
 	for (i = 0; i < FD_CLOSED; i++)
 		if (cfg.pool[i] < 0)
@@ -490,8 +468,7 @@ static void put_action(struct nl_req *req, unsigned short order)
 	struct rtattr *act, *opts;
 	__u64 junk = rnd();
 
-	act = nl_nest_start(req, order);
-	nl_put(req, TCA_ACT_KIND, kind, strlen(kind) + 1);
+	act = nl_action_start(req, order, kind);
 	opts = chance(95) ? nl_nest_start(req, TCA_ACT_OPTIONS) : NULL;
 	if (opts) {
 		if (!strcmp(kind, "gact"))

@@ -162,6 +162,19 @@ static __maybe_unused void nl_nest_end(struct nl_req *req, struct rtattr *nest)
 	nest->rta_len = (char *)nl_tail(req) - (char *)nest;
 }
 
+/*
+ * nl_action_start: action ORDER (1, 2, ...) of a TCA_*_ACT list, of KIND;
+ * the caller adds TCA_ACT_OPTIONS (or not) and ends the returned nest.
+ */
+static __maybe_unused struct rtattr *nl_action_start(struct nl_req *req, unsigned short order,
+						     const char *kind)
+{
+	struct rtattr *act = nl_nest_start(req, order);
+
+	nl_put(req, TCA_ACT_KIND, kind, strlen(kind) + 1);
+	return act;
+}
+
 /* The NLMSGERR_ATTR_MSG string of an NLMSG_ERROR, if any. */
 static __maybe_unused void nl_extack(const struct nlmsghdr *h, char *out, size_t size)
 {
