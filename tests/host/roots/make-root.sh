@@ -131,7 +131,8 @@ main() {
 	if is_debug_line "$line"; then
 		BASE_LINE=$(debug_base "$line")
 		base_record=$("$HOST_DIR/roots/make-root.sh" "$BASE_LINE")
-		kdir=$("$HOST_DIR/roots/make-debug-kernel.sh" ${DEBUG_KERNEL_CACHED:+--cached} "$BASE_LINE")
+		kdir=$(DEBUG_BASE_RECORD=$base_record "$HOST_DIR/roots/make-debug-kernel.sh" \
+			${DEBUG_KERNEL_CACHED:+--cached} "$BASE_LINE")
 		recipe="$RECIPE_VERSION base=$(sha256sum <"$base_record" | cut -c1-12) kernel=$(cat "$kdir/key")"
 	fi
 	root=$(root_dir "$line")
