@@ -41,7 +41,7 @@ MODULE_INFO(cbpf_probes, CBPF_PROBE_SUMMARY);
 struct cls_bpf_head {
 	struct list_head plist;
 	struct idr handle_idr;
-	/* bumped on every publish and delete, under rtnl (see change()) */
+	/* new on every publish and delete (cls_bpf_gen_bump()) */
 	unsigned long gen;
 	struct list_head offered_cbs;
 	struct rcu_head rcu;
@@ -397,12 +397,27 @@ static void cls_bpf_delete_prog_work(struct work_struct *work)
 	rtnl_unlock();
 }
 
+/*
+ * A head's generation changes on every publish and delete (under rtnl, but
+ * for destroy() of a tp nobody else holds): change() notices a stale tp by
+ * it, and a dump's cursor (walk()) by it. The values come from one counter
+ * for every head, so that a cursor can only match the head it was made on:
+ * the core keeps a dump's cursor per position in the chain, and a tp added
+ * or deleted in front between two messages puts another tp there.
+ */
+static atomic_long_t cls_bpf_gen = ATOMIC_LONG_INIT(0);
+
+static void cls_bpf_gen_bump(struct cls_bpf_head *head)
+{
+	head->gen = atomic_long_inc_return(&cls_bpf_gen);
+}
+
 static void __cls_bpf_delete(struct tcf_proto *tp, struct cls_bpf_prog *prog,
 			     struct netlink_ext_ack *extack)
 {
 	struct cls_bpf_head *head = rtnl_dereference(tp->root);
 
-	head->gen++;
+	cls_bpf_gen_bump(head);
 	spin_lock(&tp->lock);
 	idr_remove(&head->handle_idr, prog->handle);
 	spin_unlock(&tp->lock);
@@ -903,7 +918,7 @@ static int cls_bpf_change(struct net *net, struct sk_buff *in_skb,
 	tcf_proto_update_usesw(tp, prog->gen_flags);
 
 	/* complete: publish it to get() and classify() together */
-	head->gen++;
+	cls_bpf_gen_bump(head);
 	spin_lock(&tp->lock);
 	idr_replace(&head->handle_idr, prog, handle);
 	spin_unlock(&tp->lock);
@@ -1036,6 +1051,34 @@ static void cls_bpf_bind_class(void *fh, u32 classid, unsigned long cl,
 	tc_cls_bind_class(classid, cl, q, &prog->res, base);
 }
 
+/*
+ * A dump resumes where its previous netlink message stopped, whereas
+ * upstream walks again past every filter it already sent (a dump of n
+ * filters costs O(n^2)). arg->cookie holds the handle of the last filter the
+ * walk passed and the low 32 bits of head->gen at that time. When nothing was
+ * published or deleted since (and the cursor was made on this head: see
+ * cls_bpf_gen_bump()), that filter is still the arg->skip-th from the head
+ * and the walk continues after it; otherwise it counts arg->skip filters
+ * from the head, as upstream does, so the order and the contents of a dump
+ * are upstream's in every case. 32-bit builds always count.
+ */
+static unsigned long cls_bpf_walk_cookie(const struct cls_bpf_head *head,
+					 u32 handle)
+{
+	return (unsigned long)((u64)lower_32_bits(head->gen) << 32 | handle);
+}
+
+static struct cls_bpf_prog *cls_bpf_walk_resume(struct cls_bpf_head *head,
+						 const struct tcf_walker *arg)
+{
+	u32 handle = (u32)arg->cookie;
+
+	if (!IS_ENABLED(CONFIG_64BIT) || !arg->skip || !handle ||
+	    arg->cookie != cls_bpf_walk_cookie(head, handle))
+		return NULL;
+	return idr_find(&head->handle_idr, handle);
+}
+
 static void cls_bpf_walk(struct tcf_proto *tp, struct tcf_walker *arg,
 			 bool rtnl_held)
 {
@@ -1043,9 +1086,14 @@ static void cls_bpf_walk(struct tcf_proto *tp, struct tcf_walker *arg,
 	struct cls_bpf_prog *prog;
 
 	ASSERT_RTNL();
-	list_for_each_entry(prog, &head->plist, link) {
+	prog = cls_bpf_walk_resume(head, arg);
+	if (prog)
+		arg->count = arg->skip;
+	prog = list_prepare_entry(prog, &head->plist, link);
+	list_for_each_entry_continue(prog, &head->plist, link) {
 		if (!tc_cls_stats_dump(tp, arg, prog))
 			break;
+		arg->cookie = cls_bpf_walk_cookie(head, prog->handle);
 	}
 }
 
