@@ -21,6 +21,8 @@ bench_env() {
 	# One VM at a time: the real-time clock must not share the host.
 	export VM_SMP=1 VM_PARALLEL=1 VM_DEBUG_CMDLINE="kfence.sample_interval=0"
 	export VM_TEST_TIMEOUT=5400 VM_TIMEOUT=7200
+	# the build stage also times the DKMS build (probes, compile)
+	export BUILD_TIMES=1
 }
 
 # collect LINE CLOCK RESULTS: the line's rows and kernel into the run.
@@ -29,6 +31,7 @@ collect() {
 	cat "$res"/logs/bench/*.log.d/bench.tsv >"$RUN/$line-$clock.tsv" 2>/dev/null || true
 	[ -s "$RUN/$line-$clock.tsv" ] || rm -f "$RUN/$line-$clock.tsv"
 	record_get "$(record_file "$line")" K_KREL >"$RUN/$line.krel" 2>/dev/null || true
+	sed "s/\t/\t$clock\t/" "$res/build/build-times.tsv" >>"$RUN/build-times" 2>/dev/null || true
 	if grep -q '^FAIL ' "$res/results.txt" 2>/dev/null || [ ! -s "$res/results.txt" ]; then
 		progress "$line" bench "$clock: FAILED (see $res)"
 		FAILED=1

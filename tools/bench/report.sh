@@ -120,6 +120,55 @@ control_table() {
 	}' | sort_table
 }
 
+# Where an add's time goes (tests/guest/bench/30-add-profile): per module,
+# the traced time of the last adds, as shares of rtnetlink_rcv_msg().
+profile_table() {
+	rows | awk -F'\t' '
+	$3 == "prof" {
+		k = $1 SUBSEP $2 SUBSEP $5
+		u[k SUBSEP $4 SUBSEP $6] = $8; c[k SUBSEP $4 SUBSEP $6] = $7; keys[k] = 1
+	}
+	function share(k, p, tot) { return 100 * u[k SUBSEP p] / tot }
+	END {
+		print "| line | clock | filters | module | traced time per add (in-tree = 1) | cls_bpf_get | cls_bpf_change | tfilter_notify | rest of tc_new_tfilter | rtnetlink_rcv_msg outside tc_new_tfilter |"
+		print "|---|---|---|---|---|---|---|---|---|---|"
+		for (k in keys) {
+			split(k, x, SUBSEP)
+			ic = c[k SUBSEP "intree" SUBSEP "rtnetlink_rcv_msg"]
+			ti = ic ? u[k SUBSEP "intree" SUBSEP "rtnetlink_rcv_msg"] / ic : 0
+			for (m = 1; m <= 2; m++) {
+				mod = m == 1 ? "intree" : "ours"
+				km = k SUBSEP mod
+				calls = c[km SUBSEP "rtnetlink_rcv_msg"]
+				tot = u[km SUBSEP "rtnetlink_rcv_msg"]
+				if (!calls || !tot) continue
+				get = share(km, "tc_new_tfilter>cls_bpf_get", tot)
+				chg = share(km, "tc_new_tfilter>cls_bpf_change", tot)
+				ntf = share(km, "tc_new_tfilter>tfilter_notify", tot)
+				new = share(km, "tc_new_tfilter", tot)
+				printf "| %s | %s | %s | %s | %s | %.1f %% | %.1f %% | %.1f %% | %.1f %% | %.1f %% |\n",
+					x[1], x[2], x[3], mod, ti ? sprintf("%.2f", tot / calls / ti) : "–",
+					get, chg, ntf, new - get - chg - ntf, 100 - new
+			}
+		}
+	}' | sort_table
+}
+
+# DKMS build time per line (RUN/build-times: LINE CLOCK STAGE SECONDS, one
+# measurement per boot of the line), seconds: the larger of the boots.
+build_table() {
+	echo "| line | probe stage (s) | compile and link (s) | whole build (s) | flags |"
+	echo "|---|---|---|---|---|"
+	awk -F'\t' '
+	{ k = $1 SUBSEP $3; if (!(k in t) || $4 > t[k]) t[k] = $4; lines[$1] = 1 }
+	END {
+		for (l in lines)
+			printf "| %s | %.1f | %.1f | %.1f | %s |\n", l, t[l SUBSEP "probes"],
+				t[l SUBSEP "compile"], t[l SUBSEP "total"],
+				t[l SUBSEP "total"] > 60 ? "over 60 s" : "ok"
+	}' "$RUN/build-times" | sort -t'|' -k2,2V
+}
+
 # Header lines first, then the rows sorted by line (version order), clock...
 sort_table() {
 	local header
@@ -215,6 +264,7 @@ main() {
 	compgen -G "$RUN/*.tsv" >/dev/null || { echo "report: no results in $RUN" >&2; return 1; }
 	mkdir -p "$OUT"
 	cp "$RUN"/*.tsv "$OUT/"
+	[ ! -s "$RUN/build-times" ] || cp "$RUN/build-times" "$OUT/build-times.tsv"
 	{
 		echo "# Benchmark report, $(basename "$OUT")"
 		echo
@@ -244,6 +294,25 @@ main() {
 		echo "get: 1,000 gets spread over the table; dump ratio per filter."
 		echo
 		control_table
+		echo
+		echo "## Where an add's time goes"
+		echo
+		echo "The raw client's last 1,000 adds into a table of the largest size, traced with"
+		echo "function_graph from rtnetlink_rcv_msg() (tests/guest/bench/30-add-profile):"
+		echo "shares of that function's time. Traced times include the tracer's own cost"
+		echo "per call; 0.0 % where the kernel inlined the function into its caller."
+		echo "cls_bpf_get and cls_bpf_change are the classifier's; the rest is the core's."
+		echo
+		profile_table
+		echo
+		echo "## DKMS build time"
+		echo
+		echo "The build stage builds the DKMS tree again as dkms does (make -j$(nproc)), from"
+		echo "clean and then with only the core touched: the probe stage is the difference."
+		echo "Measured while the previous kernel's VM runs (one build per boot; the larger"
+		echo "is given), so these are upper bounds. Target: ≤ 60 s per kernel."
+		echo
+		if [ -s "$RUN/build-times" ]; then build_table; else echo "(not measured in this run)"; fi
 		echo
 		echo "![plot](plot.png)"
 	} >"$OUT/report.md"

@@ -7,7 +7,8 @@
 # (modinfo -F cbpf_probes) are tests/host/build/probe-results/LINE.txt, and
 # its classify path calls nothing the in-tree module's does not. Adds the
 # probe results to the run record (K_PROBES). Writes OUT/make.log,
-# OUT/probes.txt, OUT/classify-calls.txt, OUT/apt.log.
+# OUT/probes.txt, OUT/classify-calls.txt, OUT/apt.log; with BUILD_TIMES=1
+# (make bench) also OUT/build-times.tsv (see time_build).
 # Usage: build.sh RUN_RECORD DEB OUT   (BUILD_UPDATE_PROBES=1 records the
 # probe results instead of comparing them)
 set -euo pipefail
@@ -102,6 +103,46 @@ check_classify_calls() {
 	progress "$K_LINE" classify "no call or symbol the in-tree classify lacks"
 }
 
+# The inner script of time_build: the DKMS tree ($1) copied to a scratch
+# directory and built as dkms builds it, for kernel $2, twice: from clean
+# (probes and compile), then with only the core touched (kbuild keeps the
+# probe results: compile and link alone). Prints "total S" and "compile S".
+# shellcheck disable=SC2016 # expanded by the root's bash
+TIME_BUILD_SH='set -euo pipefail
+rm -rf /tmp/cbpf-time
+cp -a "$1" /tmp/cbpf-time
+cd /tmp/cbpf-time
+timed() {
+	local s=$EPOCHREALTIME
+	make -j"$(nproc)" KDIR="/lib/modules/$2/build" KERNELRELEASE="$2" module >/dev/null
+	awk -v a="$s" -v b="$EPOCHREALTIME" "BEGIN { printf \"%.1f\", b - a }"
+}
+echo "total $(timed "$@")"
+touch src/cls_bpf.c
+echo "compile $(timed "$@")"
+rm -rf /tmp/cbpf-time'
+
+# time_build OUT: with BUILD_TIMES=1, how long the DKMS build takes on this
+# kernel, split into the probe stage (the whole build minus the compile)
+# and the compile; OUT/build-times.tsv rows "LINE probes|compile|total S".
+time_build() {
+	local out=$1 tree total compile
+	[ "${BUILD_TIMES:-0}" = 1 ] || return 0
+	tree=$(cd "$K_RUN_ROOT" && compgen -G "usr/src/cls-bpf-*" | head -n 1) ||
+		{ progress "$K_LINE" build-time "FAILED: no DKMS tree"; return 1; }
+	if ! in_root "$K_RUN_ROOT" bash -c "$TIME_BUILD_SH" time-build "/$tree" "$K_KREL" \
+		>"$out/build-times.raw" 2>"$out/build-times.log"; then
+		progress "$K_LINE" build-time "FAILED: $out/build-times.log"
+		return 1
+	fi
+	total=$(awk '$1 == "total" { print $2 }' "$out/build-times.raw")
+	compile=$(awk '$1 == "compile" { print $2 }' "$out/build-times.raw")
+	awk -v l="$K_LINE" -v t="$total" -v c="$compile" \
+		'BEGIN { printf "%s\tprobes\t%.1f\n%s\tcompile\t%.1f\n%s\ttotal\t%.1f\n", l, t - c, l, c, l, t }' \
+		>"$out/build-times.tsv"
+	progress "$K_LINE" build-time "$(awk '{ printf "%s %s s; ", $2, $3 }' "$out/build-times.tsv")(make -j$(nproc))"
+}
+
 main() {
 	RUN_RECORD=${1:?usage: build.sh RUN_RECORD DEB OUT}
 	local deb=${2:?usage: build.sh RUN_RECORD DEB OUT} out=${3:?usage: build.sh RUN_RECORD DEB OUT} rc=0
@@ -112,7 +153,8 @@ main() {
 	install_deb "$deb" "$out" || rc=1
 	save_make_log "$out"
 	[ "$rc" = 0 ] || return 1
-	check_installed "$out" && check_warnings "$out" && check_probes "$out" && check_classify_calls "$out"
+	check_installed "$out" && check_warnings "$out" && check_probes "$out" && check_classify_calls "$out" &&
+		time_build "$out"
 }
 
 main "$@"

@@ -9,7 +9,10 @@
  *	or 1..N), one dump, N replaces, GETS gets spread over the handles
  *	(default 1000), N deletes. Requests are pipelined, 64 to a sendmsg,
  *	each acknowledged. Prints "PHASE N SECONDS" per phase (guest clock,
- *	CLOCK_MONOTONIC) and fails on any error.
+ *	CLOCK_MONOTONIC) and fails on any error. With BENCH_NL_TRACE=FILE
+ *	(tracefs' tracing_on) and BENCH_NL_TRACE_ADDS=K, it writes 1 to FILE
+ *	before the last K adds and 0 after them (the caller profiles those),
+ *	and runs the add phase only.
  *   bench-nl pin PATH RET
  *	load "r0 = RET; exit" as a SCHED_CLS program and pin it at PATH.
  *   bench-nl tcx-attach IFNAME PROG_PATH LINK_PATH
@@ -135,18 +138,38 @@ static void put_prog(struct nl_req *req)
 	nl_nest_end(req, opts);
 }
 
+/* trace_window(ON): BENCH_NL_TRACE's tracing_on, if set, to ON. */
+static void trace_window(const char *on)
+{
+	const char *path = getenv("BENCH_NL_TRACE");
+	FILE *f;
+
+	if (!path)
+		return;
+	f = fopen(path, "w");
+	if (!f || fputs(on, f) < 0 || fclose(f))
+		nl_die("%s: %s", path, strerror(errno));
+}
+
 static void phase_add(int n, bool explicit)
 {
+	const char *adds = getenv("BENCH_NL_TRACE_ADDS");
+	int i, traced = adds ? atoi(adds) : 0;
 	static struct nl_req req;
-	int i;
 
 	for (i = 0; i < n; i++) {
+		if (traced && i == n - traced) {
+			batch_flush("add");
+			trace_window("1");
+		}
 		filter_req(&req, RTM_NEWTFILTER, NLM_F_CREATE | NLM_F_EXCL,
 			   explicit ? (__u32)i + 1 : 0);
 		put_prog(&req);
 		batch_add(&req, "add");
 	}
 	batch_flush("add");
+	if (traced)
+		trace_window("0");
 }
 
 /* One dump; it also learns the handles (kernel-chosen ones included). */
@@ -236,6 +259,8 @@ static int phases(const char *dev, int n, const char *mode, int gets)
 	t = now();
 	phase_add(n, explicit);
 	t = report("add", n, t);
+	if (getenv("BENCH_NL_TRACE"))
+		return 0;
 	phase_dump(n);
 	t = report("dump", n, t);
 	phase_replace(n);
