@@ -39,7 +39,7 @@ check: host-setup
 
 # The debug kernels (KASAN, lockdep, fault injection) of the debug lines of
 # tests/kernels.list (or those of KERNELS), each built from its distro line's
-# linux-source into the cache (about an hour each here), and their roots.
+# linux-source into the cache (40 to 70 minutes each here), and their roots.
 # make check runs every debug line whose kernel is cached and current.
 DEBUG_LINES = $(shell awk '!/^\#/ && $$4 == "debug" { print $$1 }' tests/kernels.list)
 debug-kernels: host-setup

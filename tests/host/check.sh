@@ -61,7 +61,8 @@ parse_args() {
 # counted as passed. A debug line chosen this way runs only the
 # fault-injection sweep (SWEEP_ONLY): every suite under KASAN and lockdep
 # takes 25 to 36 minutes of TCG per kernel, which CI has no room for;
-# naming the line (KERNELS=debug-6.1) runs them all.
+# naming the line (KERNELS=debug-6.1) runs them all. With CHECK_SUITES
+# (make stress: robustness) it runs those suites, as every line does.
 default_lines() {
 	local line why
 	mapfile -t LINES < <(kernel_lines)
@@ -70,13 +71,13 @@ default_lines() {
 			LINES+=("$line")
 			SWEEP_ONLY+=("$line")
 		else
-			NOT_RUN+=("$line: not run: ${why#error: }")
+			NOT_RUN+=("$line: not run: ${why#error: } (make check KERNELS=$line builds it)")
 		fi
 	done
 }
 
 # sweep_only LINE: LINE is a debug line make check chose by default (its
-# kernel must come from the cache: no hour-long build inside make check).
+# kernel must come from the cache: no 40-minute build inside make check).
 sweep_only() { [[ " ${SWEEP_ONLY[*]} " == *" $1 "* ]]; }
 
 # line_suites LINE: the suites LINE's VM runs: CHECK_SUITES' (default:

@@ -21,8 +21,6 @@ bench_env() {
 	# One VM at a time: the real-time clock must not share the host.
 	export VM_SMP=1 VM_PARALLEL=1 VM_DEBUG_CMDLINE="kfence.sample_interval=0"
 	export VM_TEST_TIMEOUT=5400 VM_TIMEOUT=7200
-	# the build stage also times the DKMS build (probes, compile)
-	export BUILD_TIMES=1
 }
 
 # collect LINE CLOCK RESULTS: the line's rows and kernel into the run.
@@ -43,8 +41,10 @@ collect() {
 # run_clock CLOCK: one pipeline run of every line with that clock.
 run_clock() {
 	local clock=$1 line
-	local -x VM_ICOUNT=''
-	[ "$clock" = icount ] && VM_ICOUNT=shift=0,sleep=off
+	local -x VM_ICOUNT='' BUILD_TIMES=0
+	# the -icount boots' build stage also times the DKMS build (probes,
+	# compile): builds beside a real-time VM would disturb it
+	[ "$clock" = icount ] && VM_ICOUNT=shift=0,sleep=off BUILD_TIMES=1
 	CHECK_SUITES=bench bash "$HOST_DIR/check.sh" "${LINES[@]}" || true
 	for line in "${LINES[@]}"; do
 		collect "$line" "$clock" "$CACHE_DIR/results/$line-ours-bench"

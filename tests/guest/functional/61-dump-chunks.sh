@@ -33,7 +33,7 @@ expect_order() {
 	shift
 	got=$(dump_order | tr '\n' ' ')
 	want="$* "
-	[[ "$got" == "$want" ]] && { ok "$what: ${#@} filters in order"; return 0; }
+	[[ "$got" == "$want" ]] && { ok "$what: $# filters in order"; return 0; }
 	log "first differences (got / want):"
 	diff <(tr ' ' '\n' <<<"$got") <(tr ' ' '\n' <<<"$want") | head -n 20
 	fail "$what: the dump is not the table"

@@ -8,7 +8,7 @@
 # its classify path calls nothing the in-tree module's does not. Adds the
 # probe results to the run record (K_PROBES). Writes OUT/make.log,
 # OUT/probes.txt, OUT/classify-calls.txt, OUT/apt.log; with BUILD_TIMES=1
-# (make bench) also OUT/build-times.tsv (see time_build).
+# (make bench) also OUT/build-times.tsv, .raw and .log (see time_build).
 # Usage: build.sh RUN_RECORD DEB OUT   (BUILD_UPDATE_PROBES=1 records the
 # probe results instead of comparing them)
 set -euo pipefail
@@ -114,26 +114,29 @@ cp -a "$1" /tmp/cbpf-time
 cd /tmp/cbpf-time
 timed() {
 	local s=$EPOCHREALTIME
-	make -j"$(nproc)" KDIR="/lib/modules/$2/build" KERNELRELEASE="$2" module >/dev/null
+	make -j"$(nproc)" KDIR="/lib/modules/$2/build" KERNELRELEASE="$2" module >/dev/null || exit 1
 	awk -v a="$s" -v b="$EPOCHREALTIME" "BEGIN { printf \"%.1f\", b - a }"
 }
-echo "total $(timed "$@")"
+t=$(timed "$@")
+echo "total $t"
 touch src/cls_bpf.c
-echo "compile $(timed "$@")"
+t=$(timed "$@")
+echo "compile $t"
 rm -rf /tmp/cbpf-time'
 
 # time_build OUT: with BUILD_TIMES=1, how long the DKMS build takes on this
 # kernel, split into the probe stage (the whole build minus the compile)
 # and the compile; OUT/build-times.tsv rows "LINE probes|compile|total S".
+# A side measurement: its failure is said, and fails nothing.
 time_build() {
 	local out=$1 tree total compile
 	[ "${BUILD_TIMES:-0}" = 1 ] || return 0
 	tree=$(cd "$K_RUN_ROOT" && compgen -G "usr/src/cls-bpf-*" | head -n 1) ||
-		{ progress "$K_LINE" build-time "FAILED: no DKMS tree"; return 1; }
-	if ! in_root "$K_RUN_ROOT" bash -c "$TIME_BUILD_SH" time-build "/$tree" "$K_KREL" \
+		{ progress "$K_LINE" build-time "not measured: no DKMS tree"; return 0; }
+	if ! in_build_root "$K_RUN_ROOT" bash -c "$TIME_BUILD_SH" time-build "/$tree" "$K_KREL" \
 		>"$out/build-times.raw" 2>"$out/build-times.log"; then
-		progress "$K_LINE" build-time "FAILED: $out/build-times.log"
-		return 1
+		progress "$K_LINE" build-time "not measured: the timing build failed ($out/build-times.log)"
+		return 0
 	fi
 	total=$(awk '$1 == "total" { print $2 }' "$out/build-times.raw")
 	compile=$(awk '$1 == "compile" { print $2 }' "$out/build-times.raw")

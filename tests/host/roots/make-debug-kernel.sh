@@ -13,6 +13,7 @@
 # cached build, and fails (building nothing) when there is none.
 # DEBUG_BASE_RECORD: the line's root record when the caller has made the
 # root already (make-root.sh of a debug line); otherwise it is made here.
+# (--cached reads the record make-root.sh left, and makes nothing.)
 # Usage: make-debug-kernel.sh [--cached] LINE   (LINE: a distro line, e.g.
 # 6.1; a build takes 40 to 70 minutes here)
 set -euo pipefail
@@ -87,7 +88,7 @@ debug_key() {
 cached() {
 	local line=$1 out=$CACHE_DIR/debug-kernels/$1 record pkg version key
 	record=$(record_file "$line")
-	[ -s "$out/key" ] || die "no debug kernel of $line in $out (about an hour to build)"
+	[ -s "$out/key" ] || die "no debug kernel of $line in $out (40 to 70 minutes to build)"
 	[ -s "$record" ] || die "no root of $line yet, so its debug kernel cannot be checked"
 	load_record "$record"
 	read -r pkg version < <(linux_source_of "$K_ROOT" "$K_KREL")
@@ -106,6 +107,7 @@ main() {
 	fi
 	line=${1:?usage: make-debug-kernel.sh [--cached] LINE}
 	load_record "${DEBUG_BASE_RECORD:-$("$HOST_DIR/roots/make-root.sh" "$line")}"
+	[ "$K_LINE" = "$line" ] || die "DEBUG_BASE_RECORD is the record of $K_LINE, not of $line"
 	read -r pkg version < <(linux_source_of "$K_ROOT" "$K_KREL")
 	key=$(debug_key "$pkg" "$version")
 	out=$CACHE_DIR/debug-kernels/$line

@@ -154,11 +154,11 @@ static void trace_window(const char *on)
 static void phase_add(int n, bool explicit)
 {
 	const char *adds = getenv("BENCH_NL_TRACE_ADDS");
-	int i, traced = adds ? atoi(adds) : 0;
+	int i, traced = adds && getenv("BENCH_NL_TRACE") ? atoi(adds) : 0;
 	static struct nl_req req;
 
 	for (i = 0; i < n; i++) {
-		if (traced && i == n - traced) {
+		if (traced && i == (traced < n ? n - traced : 0)) {
 			batch_flush("add");
 			trace_window("1");
 		}
@@ -259,7 +259,7 @@ static int phases(const char *dev, int n, const char *mode, int gets)
 	t = now();
 	phase_add(n, explicit);
 	t = report("add", n, t);
-	if (getenv("BENCH_NL_TRACE"))
+	if (getenv("BENCH_NL_TRACE") && getenv("BENCH_NL_TRACE_ADDS"))
 		return 0;
 	phase_dump(n);
 	t = report("dump", n, t);
