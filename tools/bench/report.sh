@@ -266,6 +266,15 @@ kernels() {
 	done
 }
 
+# clocks: the clocks of the run's rows, per line ("5.10 icount realtime; ...").
+clocks() {
+	local f base
+	for f in "$RUN"/*.tsv; do
+		base=$(basename "$f" .tsv)
+		echo "${base%-*} ${base##*-}"
+	done | awk '{ c[$1] = c[$1] " " $2 } END { for (l in c) print l c[l] }' | sort -V | paste -sd';' | sed 's/;/; /g'
+}
+
 main() {
 	RUN=${1:?usage: report.sh RUN_DIR OUT_DIR}
 	OUT=${2:?usage: report.sh RUN_DIR OUT_DIR}
@@ -277,6 +286,8 @@ main() {
 		echo "# Benchmark report, $(basename "$OUT")"
 		echo
 		echo "Run: $(cat "$RUN/info" 2>/dev/null || echo unknown). Kernels: $(kernels)"
+		echo
+		echo "Clocks measured in this run: $(clocks)."
 		echo
 		echo "Every figure is a ratio of two configurations measured in the same VM boot"
 		echo "(ours and in-tree alternate which goes first in each round): median [min–max]"
@@ -311,7 +322,11 @@ main() {
 		echo "per call; 0.0 % where the kernel inlined the function into its caller."
 		echo "cls_bpf_get and cls_bpf_change are the classifier's; the rest is the core's."
 		echo
-		if rows | grep -q "	prof	"; then profile_table; else echo "(not measured in this run)"; fi
+		if rows | awk -F'\t' '$3 == "prof" { f = 1 } END { exit !f }'; then
+			profile_table
+		else
+			echo "(not measured in this run)"
+		fi
 		echo
 		echo "## DKMS build time"
 		echo
